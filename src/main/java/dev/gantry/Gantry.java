@@ -1,0 +1,111 @@
+package dev.gantry;
+
+import dev.gantry.auth.Authenticator;
+import dev.gantry.auth.MasterKey;
+import dev.gantry.config.GantryConfig;
+import dev.gantry.config.Settings;
+import dev.gantry.pipeline.Gateway;
+import dev.gantry.provider.UpstreamClient;
+import dev.gantry.provider.ollama.OllamaProvider;
+import dev.gantry.provider.openai.OpenAiProvider;
+import dev.gantry.route.ModelRegistry;
+import dev.gantry.route.ProviderType;
+import dev.gantry.route.Router;
+import dev.gantry.route.UpstreamMonitor;
+import dev.gantry.route.UpstreamUrls;
+import dev.gantry.surface.http.HttpVerticle;
+import dev.gantry.surface.openai.OpenAiRoutes;
+import dev.gantry.surface.ops.OpsRoutes;
+import dev.gantry.telemetry.GatewayMetrics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the gateway together from settings and config, starts it, and stops it gracefully. */
+public final class Gantry {
+
+    private static final Logger log = LoggerFactory.getLogger(Gantry.class);
+
+    private final Vertx vertx;
+    private final UpstreamMonitor monitor;
+    private final UpstreamClient upstreams;
+    private final int port;
+    private final String deploymentId;
+
+    private Gantry(Vertx vertx, UpstreamMonitor monitor, UpstreamClient upstreams, int port, String deploymentId) {
+        this.vertx = vertx;
+        this.monitor = monitor;
+        this.upstreams = upstreams;
+        this.port = port;
+        this.deploymentId = deploymentId;
+    }
+
+    /** Starts everything and returns once the server listens. */
+    public static Gantry start(Settings settings, GantryConfig config, MasterKey masterKey) throws Exception {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+        try {
+            String defaultOllama = UpstreamUrls.ollama(settings.ollamaHost());
+            ModelRegistry registry = new ModelRegistry(config, defaultOllama);
+            List<String> nodes = !config.discovery().enabled() ? List.of()
+                    : config.discovery().ollama() != null
+                    ? config.discovery().ollama().stream().map(UpstreamUrls::ollama).toList()
+                    : List.of(defaultOllama);
+            UpstreamMonitor monitor = new UpstreamMonitor(vertx, registry, nodes, config.discovery().interval());
+            UpstreamClient upstreams = new UpstreamClient(vertx, config.routing());
+            GatewayMetrics metrics = new GatewayMetrics();
+            Gateway gateway = new Gateway(new Authenticator(masterKey), new Router(registry), registry, Map.of(
+                    ProviderType.OLLAMA, new OllamaProvider(upstreams),
+                    ProviderType.OPENAI, new OpenAiProvider(upstreams)));
+            OpenAiRoutes openai = new OpenAiRoutes(gateway, metrics, config.limits().maxBody());
+            OpsRoutes ops = new OpsRoutes(monitor, metrics);
+
+            int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+            long drain = config.limits().drainTimeout().toMillis();
+            AtomicReference<HttpVerticle> first = new AtomicReference<>();
+            int port = settings.port();
+            if (port == 0 && instances > 1) {
+                instances = 1; // an ephemeral port cannot be shared by several listeners
+            }
+            String deploymentId = vertx.deployVerticle(() -> {
+                HttpVerticle v = new HttpVerticle(settings.host(), port, router -> {
+                    ops.mount(router);
+                    openai.mount(router);
+                }, drain);
+                first.compareAndSet(null, v);
+                return v;
+            }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
+            int actual = first.get().actualPort();
+            monitor.start().await(10, TimeUnit.SECONDS);
+            return new Gantry(vertx, monitor, upstreams, actual, deploymentId);
+        } catch (Exception e) {
+            vertx.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Stops accepting, waits for in-flight requests up to the drain timeout, then releases everything. */
+    public void stop() {
+        try {
+            vertx.undeploy(deploymentId).await(5, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            log.warn("Draining did not finish cleanly: {}", e.toString());
+        }
+        monitor.stop();
+        try {
+            upstreams.close().await(5, TimeUnit.SECONDS);
+            vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("Shutdown did not finish cleanly: {}", e.toString());
+        }
+    }
+}

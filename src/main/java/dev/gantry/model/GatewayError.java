@@ -1,0 +1,54 @@
+package dev.gantry.model;
+
+/**
+ * A failure with a kind each surface can render in its own error shape. The message is shown to
+ * the client, so it must say what went wrong and never contain a secret. {@code param} names the
+ * offending request field, {@code code} is the machine-readable code (OpenAI's {@code error.code}).
+ */
+public final class GatewayError extends RuntimeException {
+
+    private final ErrorKind kind;
+    private final String param;
+    private final String code;
+    private final Long retryAfterSeconds;
+
+    public GatewayError(ErrorKind kind, String message, String param, String code, Long retryAfterSeconds) {
+        super(message, null, false, false);
+        this.kind = kind;
+        this.param = param;
+        this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public static GatewayError badRequest(String message, String param) {
+        return new GatewayError(ErrorKind.BAD_REQUEST, message, param, null, null);
+    }
+
+    public static GatewayError of(ErrorKind kind, String message) {
+        return new GatewayError(kind, message, null, null, null);
+    }
+
+    public static GatewayError of(ErrorKind kind, String message, String code) {
+        return new GatewayError(kind, message, null, code, null);
+    }
+
+    public ErrorKind kind() {
+        return kind;
+    }
+
+    public String param() {
+        return param;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    public int status() {
+        return kind.status();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.gantry.pipeline;
+
+import dev.gantry.auth.Principal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Everything one request carries through the gateway: ids, the caller, timing, and the cancel
+ * signal tied to the client connection. All access happens on the request's event loop, so it
+ * needs no locking.
+ */
+public final class Exchange {
+
+    private final String requestId;
+    private final String route;
+    private final long startNanos = System.nanoTime();
+    private Principal principal;
+    private String model = "";
+    private long upstreamNanos;
+    private boolean cancelled;
+    private final List<Runnable> cancelHooks = new ArrayList<>(2);
+
+    public Exchange(String route) {
+        this.requestId = newRequestId();
+        this.route = route;
+    }
+
+    private static String newRequestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public String route() {
+        return route;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    public void principal(Principal principal) {
+        this.principal = principal;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public void model(String model) {
+        this.model = model;
+    }
+
+    /** Time spent waiting on upstreams, subtracted from the total to get the gateway's own overhead. */
+    public long upstreamNanos() {
+        return upstreamNanos;
+    }
+
+    public void addUpstreamNanos(long nanos) {
+        upstreamNanos += nanos;
+    }
+
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    /** Runs {@code hook} when the client goes away; at once if it already has. */
+    public void onCancel(Runnable hook) {
+        if (cancelled) {
+            hook.run();
+        } else {
+            cancelHooks.add(hook);
+        }
+    }
+
+    /** Called when the client disconnected: every registered hook runs once. */
+    public void cancel() {
+        if (cancelled) {
+            return;
+        }
+        cancelled = true;
+        for (Runnable hook : cancelHooks) {
+            hook.run();
+        }
+        cancelHooks.clear();
+    }
+}

@@ -1,0 +1,14 @@
+package dev.gantry.route;
+
+/** The upstream API a deployment speaks. */
+public enum ProviderType {
+    OLLAMA, OPENAI;
+
+    public static ProviderType of(String name) {
+        return ProviderType.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    public String id() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.gantry.surface.http;
+
+import dev.gantry.pipeline.Exchange;
+import dev.gantry.telemetry.GatewayMetrics;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Opens an {@link Exchange} for an HTTP request and ties its life to the connection: the
+ * request id goes out as {@code x-request-id}, a client that disconnects cancels the exchange
+ * (and so the upstream call), and the outcome is recorded in metrics exactly once.
+ */
+public final class RequestScope {
+
+    /** Status recorded for requests the client abandoned (nginx's convention). */
+    public static final int CLIENT_CLOSED = 499;
+
+    private RequestScope() {}
+
+    public static Exchange open(RoutingContext ctx, String route, GatewayMetrics metrics) {
+        Exchange exchange = new Exchange(route);
+        HttpServerResponse response = ctx.response();
+        response.putHeader("x-request-id", exchange.requestId());
+        metrics.started();
+        boolean[] recorded = {false};
+        Runnable record = () -> {
+            if (!recorded[0]) {
+                recorded[0] = true;
+                int status = response.ended() ? response.getStatusCode() : CLIENT_CLOSED;
+                metrics.finished(route, exchange.model(), status, System.nanoTime() - exchange.startNanos(), exchange.upstreamNanos());
+            }
+        };
+        response.endHandler(v -> record.run());
+        response.closeHandler(v -> {
+            exchange.cancel();
+            record.run();
+        });
+        return exchange;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.gantry.telemetry;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Request metrics in Prometheus form. Meters are looked up once per label set and cached, so a
+ * request costs a map lookup and a few atomic adds, not a registry search.
+ */
+public final class GatewayMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> latency = new ConcurrentHashMap<>();
+    private final Timer overhead;
+
+    public GatewayMetrics() {
+        registry.gauge("gantry_requests_in_flight", inFlight);
+        overhead = Timer.builder("gantry_gateway_overhead")
+                .description("Time spent in the gateway itself: total request time minus time waiting on upstreams")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry);
+    }
+
+    public void started() {
+        inFlight.incrementAndGet();
+    }
+
+    /** Records a finished request. {@code model} is the public name the client asked for ("" when unknown). */
+    public void finished(String route, String model, int status, long totalNanos, long upstreamNanos) {
+        inFlight.decrementAndGet();
+        String key = route + '\u0000' + model + '\u0000' + status;
+        requests.computeIfAbsent(key, k -> Counter.builder("gantry_requests")
+                .description("Requests by route, model and status")
+                .tag("route", route).tag("model", model).tag("status", Integer.toString(status))
+                .register(registry)).increment();
+        latency.computeIfAbsent(route, r -> Timer.builder("gantry_request_duration")
+                .description("Whole request time as the client saw it")
+                .tag("route", r)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry)).record(totalNanos, TimeUnit.NANOSECONDS);
+        if (upstreamNanos > 0) {
+            overhead.record(Math.max(0, totalNanos - upstreamNanos), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}
