@@ -25,6 +25,10 @@ final class OllamaCodec {
     private OllamaCodec() {}
 
     static ObjectNode chatBody(ChatRequest request, String upstreamModel) {
+        JsonNode n = request.extra().get("n");
+        if (n != null && n.asInt(1) > 1) {
+            throw GatewayError.badRequest("Ollama deployments return one choice per request; 'n' must be 1.", "n");
+        }
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("model", upstreamModel);
         body.set("messages", messages(request));

@@ -62,7 +62,9 @@ public final class HttpVerticle extends VerticleBase {
                 .setTcpNoDelay(true)
                 .setMaxHeaderSize(16 * 1024)
                 .setMaxInitialLineLength(8 * 1024)
-                .setCompressionSupported(false);
+                .setCompressionSupported(false)
+                // Reclaims connections nobody uses; long enough for Ollama loading a big model in silence.
+                .setIdleTimeout(300);
         server = vertx.createHttpServer(options).requestHandler(router);
         return server.listen();
     }
