@@ -49,8 +49,9 @@ public final class Gateway {
      * Chooses the deployment and whether the raw body can be relayed as it is ({@code wireApi} is
      * the client's API; pass-through needs the provider to speak that same API).
      */
-    public ChatPlan plan(ChatRequest request, String wireApi) {
+    public ChatPlan plan(Exchange exchange, ChatRequest request, String wireApi) {
         Deployment deployment = router.pick(request.model());
+        exchange.model(request.model()); // only names that resolved become metric labels
         Provider provider = providers.get(deployment.provider());
         boolean passThrough = provider instanceof PassThrough pt && pt.wireApi().equals(wireApi);
         return new ChatPlan(deployment, passThrough);
@@ -68,6 +69,7 @@ public final class Gateway {
 
     public Future<EmbeddingResponse> embed(Exchange exchange, EmbeddingRequest request) {
         Deployment deployment = router.pick(request.model());
+        exchange.model(request.model());
         return providers.get(deployment.provider()).embed(exchange, deployment, request);
     }
 

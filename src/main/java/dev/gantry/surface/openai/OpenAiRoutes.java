@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.auth.Authenticator;
 import dev.gantry.model.ChatRequest;
+import dev.gantry.model.EmbeddingResponse;
 import dev.gantry.model.ErrorKind;
 import dev.gantry.model.GatewayError;
 import dev.gantry.pipeline.Exchange;
@@ -15,6 +16,7 @@ import dev.gantry.route.ModelRegistry.ModelInfo;
 import dev.gantry.surface.http.JsonBodies;
 import dev.gantry.surface.http.RequestScope;
 import dev.gantry.telemetry.GatewayMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -95,8 +97,7 @@ public final class OpenAiRoutes {
         try {
             body = JsonBodies.parseObject(ctx.body().buffer());
             request = OpenAiChatParser.parse(body);
-            exchange.model(request.model());
-            plan = gateway.plan(request, "openai");
+            plan = gateway.plan(exchange, request, "openai");
         } catch (GatewayError e) {
             OpenAiErrors.send(response, e);
             return;
@@ -125,16 +126,22 @@ public final class OpenAiRoutes {
         OpenAiEmbeddingsCodec.Parsed parsed;
         try {
             parsed = OpenAiEmbeddingsCodec.parse(JsonBodies.parseObject(ctx.body().buffer()));
-            exchange.model(parsed.request().model());
         } catch (GatewayError e) {
             OpenAiErrors.send(response, e);
             return;
         }
-        gateway.embed(exchange, parsed.request())
-                .onSuccess(result -> {
+        Future<EmbeddingResponse> result;
+        try {
+            result = gateway.embed(exchange, parsed.request());
+        } catch (GatewayError e) {
+            OpenAiErrors.send(response, e);
+            return;
+        }
+        result
+                .onSuccess(vectors -> {
                     if (!response.closed() && !response.ended()) {
                         response.putHeader("content-type", "application/json")
-                                .end(OpenAiEmbeddingsCodec.render(result, parsed.request().model(), parsed.base64()));
+                                .end(OpenAiEmbeddingsCodec.render(vectors, parsed.request().model(), parsed.base64()));
                     }
                 })
                 .onFailure(e -> OpenAiErrors.send(response, asGatewayError(e)));
