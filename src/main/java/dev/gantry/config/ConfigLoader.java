@@ -3,12 +3,15 @@ package dev.gantry.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -46,18 +49,78 @@ public final class ConfigLoader {
 
     public GantryConfig parse(String yaml, String source) {
         String substituted = substitute(yaml, source);
-        if (substituted.isBlank()) {
+        if (substituted.isBlank() || hasNoContent(substituted)) {
             return GantryConfig.empty();
         }
         try {
             GantryConfig config = MAPPER.readValue(substituted, GantryConfig.class);
             return config == null ? GantryConfig.empty() : config;
         } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(where(source, e.getLocation()) + "unknown key '" + e.getPropertyName()
+            throw new ConfigException(where(source, locate(substituted, e)) + "unknown key '" + e.getPropertyName()
                     + "' (known here: " + e.getKnownPropertyIds() + ")");
+        } catch (ValueInstantiationException e) {
+            throw new ConfigException(where(source, locate(substituted, e)) + rootMessage(e));
         } catch (JsonProcessingException e) {
             throw new ConfigException(where(source, e.getLocation()) + rootMessage(e));
         }
+    }
+
+    /** True for a document of only comments (or a bare document marker), which binds to nothing. */
+    private static boolean hasNoContent(String yaml) {
+        try (JsonParser p = MAPPER.createParser(yaml)) {
+            return p.nextToken() == null;
+        } catch (IOException e) {
+            return false; // let the real parse report it
+        }
+    }
+
+    /**
+     * Records are built through their constructor, so Jackson buffers unknown keys and reports
+     * them (and constructor failures) only after the whole object was read, at a location past its
+     * end. Walking the exception's path through the document finds the line of the key itself.
+     */
+    private static JsonLocation locate(String yaml, JsonMappingException e) {
+        JsonLocation found = null;
+        try (JsonParser p = MAPPER.createParser(yaml)) {
+            if (p.nextToken() == null) {
+                return e.getLocation();
+            }
+            for (JsonMappingException.Reference ref : e.getPath()) {
+                if (ref.getFieldName() != null) {
+                    if (p.currentToken() != JsonToken.START_OBJECT) {
+                        return e.getLocation();
+                    }
+                    found = null;
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        if (ref.getFieldName().equals(p.currentName())) {
+                            found = p.currentTokenLocation();
+                            p.nextToken();
+                            break;
+                        }
+                        p.nextToken();
+                        p.skipChildren();
+                    }
+                } else if (ref.getIndex() >= 0) {
+                    if (p.currentToken() != JsonToken.START_ARRAY) {
+                        return e.getLocation();
+                    }
+                    found = null;
+                    for (int i = 0; p.nextToken() != null && p.currentToken() != JsonToken.END_ARRAY; i++) {
+                        if (i == ref.getIndex()) {
+                            found = p.currentTokenLocation();
+                            break;
+                        }
+                        p.skipChildren();
+                    }
+                }
+                if (found == null) {
+                    return e.getLocation();
+                }
+            }
+        } catch (IOException ignored) {
+            // fall back to what Jackson reported
+        }
+        return found == null ? e.getLocation() : found;
     }
 
     private String substitute(String yaml, String source) {
@@ -65,6 +128,13 @@ public final class ConfigLoader {
         StringBuilder out = new StringBuilder(yaml.length());
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
+            if (line.stripLeading().startsWith("#")) {
+                out.append(line); // a commented-out line may name a variable that is not set
+                if (i < lines.length - 1) {
+                    out.append('\n');
+                }
+                continue;
+            }
             Matcher m = VARIABLE.matcher(line);
             StringBuilder sb = new StringBuilder();
             while (m.find()) {

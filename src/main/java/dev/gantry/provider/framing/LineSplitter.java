@@ -48,6 +48,9 @@ public final class LineSplitter {
     }
 
     private void emit(Buffer data, int from, int to) {
+        if (to - from > maxLine) {
+            throw new FramingException("a line of the upstream stream exceeds " + maxLine + " bytes");
+        }
         int end = to;
         if (end > from && data.getByte(end - 1) == '\r') {
             end--;

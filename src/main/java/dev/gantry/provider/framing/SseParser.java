@@ -59,6 +59,20 @@ public final class SseParser {
         }
     }
 
+    /**
+     * Call at end of stream: a final line ended by a lone {@code \r} was held back in case a
+     * {@code \n} followed; now it is known to be complete. An event without its closing blank
+     * line is discarded, as the SSE spec says (the caller treats that as truncation).
+     */
+    public void finish() {
+        int len = pending.length();
+        if (len > 0 && pending.getByte(len - 1) == '\r') {
+            Buffer rest = pending;
+            pending = Buffer.buffer();
+            line(rest, 0, len - 1, len);
+        }
+    }
+
     private void line(Buffer buf, int from, int to, int next) {
         raw.appendBuffer(buf, from, next - from);
         if (to == from) {

@@ -172,9 +172,17 @@ public final class OpenAiProvider implements Provider, PassThrough {
                 response.abort(GatewayError.of(ErrorKind.UPSTREAM_ERROR, "The upstream stream is malformed: " + e.getMessage()));
             }
         }, () -> {
-            if (!failed[0]) {
-                onEnd.run();
+            if (failed[0]) {
+                return;
             }
+            try {
+                parser.finish();
+            } catch (GatewayError e) {
+                failed[0] = true;
+                onError.accept(e);
+                return;
+            }
+            onEnd.run();
         }, error -> {
             if (!failed[0]) {
                 failed[0] = true;
