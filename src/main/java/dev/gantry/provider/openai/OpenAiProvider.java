@@ -165,10 +165,8 @@ public final class OpenAiProvider implements Provider, PassThrough {
             try {
                 parser.feed(buffer);
             } catch (GatewayError e) {
-                failed[0] = true;
-                response.abort(e);
+                response.abort(e); // reported through the error callback below, which sets failed[0]
             } catch (FramingException e) {
-                failed[0] = true;
                 response.abort(GatewayError.of(ErrorKind.UPSTREAM_ERROR, "The upstream stream is malformed: " + e.getMessage()));
             }
         }, () -> {

@@ -1,0 +1,89 @@
+package dev.gantry.fake;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a fake upstream does for one model. Mutable and thread-safe enough for tests: set it up
+ * before the request, the fake reads it when the request arrives. Every setter returns
+ * {@code this} so a test reads as one sentence.
+ */
+public final class Behaviour {
+
+    /** A tool call the fake should emit; {@code id} may be null (old Ollama sends none). */
+    public record ToolCallSpec(String id, String name, String argumentsJson) {}
+
+    volatile List<String> tokens;
+    volatile List<ToolCallSpec> toolCalls;
+    volatile long chunkDelayMillis;
+    volatile int errorStatus;
+    volatile String errorBody;
+    volatile boolean hangBeforeHeaders;
+    volatile int resetAfterChunks = -1;
+    volatile int inBandErrorAfterChunks = -1;
+    volatile String inBandErrorMessage;
+    volatile Integer promptTokens;
+
+    /** Reply with these tokens (one stream chunk each) instead of the default greeting. */
+    public Behaviour tokens(String... tokens) {
+        this.tokens = List.of(tokens);
+        return this;
+    }
+
+    /** Reply with {@code count} tokens {@code "t0 "}, {@code "t1 "}, … (for slow long streams). */
+    public Behaviour manyTokens(int count) {
+        List<String> list = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            list.add("t" + i + " ");
+        }
+        this.tokens = List.copyOf(list);
+        return this;
+    }
+
+    /** Add a tool call to the reply (after any tokens). {@code id} null = no id on the wire. */
+    public synchronized Behaviour toolCall(String id, String name, String argumentsJson) {
+        List<ToolCallSpec> list = toolCalls == null ? new ArrayList<>() : new ArrayList<>(toolCalls);
+        list.add(new ToolCallSpec(id, name, argumentsJson));
+        this.toolCalls = List.copyOf(list);
+        return this;
+    }
+
+    /** Wait this long before each chunk (and, for a non-streamed reply, this long per token). */
+    public Behaviour chunkDelay(Duration delay) {
+        this.chunkDelayMillis = delay.toMillis();
+        return this;
+    }
+
+    /** Answer with this HTTP status and raw body (JSON) instead of a reply. */
+    public Behaviour failWith(int status, String body) {
+        this.errorStatus = status;
+        this.errorBody = body;
+        return this;
+    }
+
+    /** Accept the request but never send the status line or headers. */
+    public Behaviour hangBeforeHeaders() {
+        this.hangBeforeHeaders = true;
+        return this;
+    }
+
+    /** Send headers and {@code chunks} chunks, then close the socket without the final object. */
+    public Behaviour resetAfterChunks(int chunks) {
+        this.resetAfterChunks = chunks;
+        return this;
+    }
+
+    /** Send {@code chunks} chunks, then an in-band error object, then end the response (status 200). */
+    public Behaviour inBandErrorAfterChunks(int chunks, String message) {
+        this.inBandErrorAfterChunks = chunks;
+        this.inBandErrorMessage = message;
+        return this;
+    }
+
+    /** Report this many prompt tokens instead of the default 12. */
+    public Behaviour promptTokens(int tokens) {
+        this.promptTokens = tokens;
+        return this;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.gantry.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.fake.FakeOllama;
+import dev.gantry.fake.Recorded;
+import dev.gantry.testing.RunningGantry;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A client that goes away must not leave the model generating: Gantry closes its upstream
+ * connection promptly. The client side is a raw socket so "going away" is exact.
+ */
+@Timeout(120)
+class ClientDisconnectCancelsUpstreamTest {
+
+    private static final String MODEL = "llama3.2:1b";
+
+    private static FakeOllama ollama;
+    private static RunningGantry gantry;
+
+    @BeforeAll
+    static void start() throws Exception {
+        ollama = FakeOllama.start(MODEL);
+        gantry = RunningGantry.start("limits: { drain_timeout: 1s }\n", ollama.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gantry != null) {
+            gantry.close();
+        }
+        if (ollama != null) {
+            ollama.close();
+        }
+    }
+
+    @BeforeEach
+    void slowModel() {
+        ollama.reset();
+        // 200 tokens, 50 ms apart: ten seconds of generation if nobody stops it.
+        ollama.behaviour(MODEL).manyTokens(200).chunkDelay(Duration.ofMillis(50));
+    }
+
+    private Socket openChat(boolean stream) throws Exception {
+        Socket socket = new Socket("127.0.0.1", gantry.port());
+        socket.setSoTimeout(10_000);
+        String body = Api.chat(MODEL, stream).toString();
+        String request = "POST /v1/chat/completions HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + gantry.port() + "\r\n"
+                + "Authorization: Bearer " + RunningGantry.MASTER_KEY + "\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n"
+                + "\r\n" + body;
+        OutputStream out = socket.getOutputStream();
+        out.write(request.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return socket;
+    }
+
+    @Test
+    void abortingAStreamClosesTheUpstreamConnectionWithinOneSecond() throws Exception {
+        long abortedAt;
+        try (Socket socket = openChat(true)) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String status = in.readLine();
+            assertThat(status).startsWith("HTTP/1.1 200");
+            int contentChunks = 0;
+            String line;
+            while (contentChunks < 3 && (line = in.readLine()) != null) {
+                if (line.startsWith("data: ") && line.contains("\"content\":\"t")) {
+                    contentChunks++;
+                }
+            }
+            assertThat(contentChunks).isEqualTo(3);
+            abortedAt = System.nanoTime();
+        }
+
+        assertThat(ollama.chatRequests()).hasSize(1);
+        Recorded upstream = ollama.chatRequests().get(0);
+        long closedAt = upstream.closedEarly().get(5, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(closedAt - abortedAt)).isLessThan(Duration.ofSeconds(1));
+        assertThat(upstream.completed()).isFalse();
+    }
+
+    @Test
+    void abortingANonStreamedRequestClosesTheUpstreamConnectionWithinOneSecond() throws Exception {
+        long abortedAt;
+        try (Socket socket = openChat(false)) {
+            Api.pollUntil(Duration.ofSeconds(5), "the upstream received the chat", () -> ollama.chatRequests().size() == 1);
+            assertThat(socket.getInputStream().available()).as("no answer yet: the model is still generating").isZero();
+            abortedAt = System.nanoTime();
+        }
+
+        Recorded upstream = ollama.chatRequests().get(0);
+        long closedAt = upstream.closedEarly().get(5, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(closedAt - abortedAt)).isLessThan(Duration.ofSeconds(1));
+        assertThat(upstream.completed()).isFalse();
+    }
+
+    @Test
+    void afterAnAbortedStreamTheGatewayStillServes() throws Exception {
+        try (Socket socket = openChat(true)) {
+            Api.pollUntil(Duration.ofSeconds(5), "the upstream received the chat", () -> ollama.chatRequests().size() == 1);
+        }
+        ollama.chatRequests().get(0).closedEarly().get(5, TimeUnit.SECONDS);
+        ollama.reset();
+
+        var r = new Api(gantry).post("/v1/chat/completions", Api.chat(MODEL, false));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Api.json(r).path("choices").path(0).path("message").path("content").asText()).isEqualTo("Hello from " + MODEL + "!");
+    }
+}
