@@ -12,6 +12,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import dev.gantry.provider.framing.FramingException;
+import dev.gantry.provider.framing.Framer;
 import java.util.function.Consumer;
 
 /**
@@ -73,6 +75,41 @@ public final class UpstreamResponse implements StreamControl {
             }
         });
         response.resume();
+    }
+
+    /**
+     * Streams the body through {@code framer}. A {@link GatewayError} or {@link FramingException}
+     * thrown while framing or decoding a frame aborts the call and reaches {@code error}, once;
+     * nothing is fed after that.
+     */
+    public void readFramed(Framer framer, Runnable end, Consumer<GatewayError> error) {
+        read(bytes -> {
+            if (done) {
+                return;
+            }
+            try {
+                framer.feed(bytes);
+            } catch (GatewayError e) {
+                abort(e);
+            } catch (FramingException e) {
+                abort(malformed(e));
+            }
+        }, () -> {
+            try {
+                framer.finish();
+            } catch (GatewayError e) {
+                error.accept(e);
+                return;
+            } catch (FramingException e) {
+                error.accept(malformed(e));
+                return;
+            }
+            end.run();
+        }, error);
+    }
+
+    private GatewayError malformed(FramingException e) {
+        return GatewayError.of(ErrorKind.UPSTREAM_ERROR, "The upstream " + deployment.id() + " sent a malformed stream: " + e.getMessage());
     }
 
     /** Reads the whole body, up to {@code maxBytes}. */

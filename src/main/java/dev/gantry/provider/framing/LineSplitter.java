@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * newlines, so splitting bytes is safe even inside multi-byte characters). A trailing {@code \r}
  * is dropped, empty lines are skipped, a partial line waits for the next read.
  */
-public final class LineSplitter {
+public final class LineSplitter implements Framer {
 
     private final int maxLine;
     private final Consumer<Buffer> onLine;
@@ -20,6 +20,7 @@ public final class LineSplitter {
     }
 
     /** @throws FramingException when a single line exceeds the cap */
+    @Override
     public void feed(Buffer chunk) {
         Buffer data = pending.length() == 0 ? chunk : pending.appendBuffer(chunk);
         int start = 0;
@@ -36,15 +37,15 @@ public final class LineSplitter {
         }
     }
 
-    /** Emits a last line that had no newline; returns false if nothing was pending. */
-    public boolean finish() {
+    /** Emits a last line that had no newline, if any. */
+    @Override
+    public void finish() {
         if (pending.length() == 0) {
-            return false;
+            return;
         }
         Buffer rest = pending;
         pending = Buffer.buffer();
         emit(rest, 0, rest.length());
-        return true;
     }
 
     private void emit(Buffer data, int from, int to) {

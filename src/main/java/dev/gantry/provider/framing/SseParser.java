@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * straddle network reads stay intact. Comments ({@code :} lines) are skipped; the raw bytes of
  * each event are kept for byte-exact relaying.
  */
-public final class SseParser {
+public final class SseParser implements Framer {
 
     private final int maxEvent;
     private final Consumer<SseEvent> onEvent;
@@ -26,6 +26,7 @@ public final class SseParser {
         this.onEvent = onEvent;
     }
 
+    @Override
     public void feed(Buffer chunk) {
         Buffer buf = pending.length() == 0 ? chunk : pending.appendBuffer(chunk);
         int len = buf.length();
@@ -64,6 +65,7 @@ public final class SseParser {
      * {@code \n} followed; now it is known to be complete. An event without its closing blank
      * line is discarded, as the SSE spec says (the caller treats that as truncation).
      */
+    @Override
     public void finish() {
         int len = pending.length();
         if (len > 0 && pending.getByte(len - 1) == '\r') {

@@ -15,7 +15,6 @@ import dev.gantry.provider.Provider;
 import dev.gantry.provider.StreamControl;
 import dev.gantry.provider.UpstreamClient;
 import dev.gantry.provider.UpstreamResponse;
-import dev.gantry.provider.framing.FramingException;
 import dev.gantry.provider.framing.LineSplitter;
 import dev.gantry.route.Deployment;
 import io.vertx.core.Future;
@@ -65,40 +64,14 @@ public final class OllamaProvider implements Provider {
                 sink.onChunk(decoder.decode(line));
             }
         });
-        boolean[] failed = {false};
-        response.read(buffer -> {
-            if (failed[0]) {
-                return;
-            }
-            try {
-                lines.feed(buffer);
-            } catch (GatewayError e) {
-                response.abort(e); // reported through the error callback below, which sets failed[0]
-            } catch (FramingException e) {
-                response.abort(GatewayError.of(ErrorKind.UPSTREAM_ERROR, "The upstream stream is malformed: " + e.getMessage()));
-            }
-        }, () -> {
-            if (failed[0]) {
-                return;
-            }
-            try {
-                lines.finish();
-            } catch (GatewayError e) {
-                sink.onError(e);
-                return;
-            }
+        response.readFramed(lines, () -> {
             if (decoder.isDone()) {
                 sink.onEnd();
             } else {
                 sink.onError(GatewayError.of(ErrorKind.UPSTREAM_ERROR,
                         "The upstream " + response.deployment().id() + " ended the stream before it was done."));
             }
-        }, error -> {
-            if (!failed[0]) {
-                failed[0] = true;
-                sink.onError(error);
-            }
-        });
+        }, sink::onError);
     }
 
     @Override

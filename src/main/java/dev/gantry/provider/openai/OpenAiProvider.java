@@ -19,7 +19,6 @@ import dev.gantry.provider.RawSink;
 import dev.gantry.provider.StreamControl;
 import dev.gantry.provider.UpstreamClient;
 import dev.gantry.provider.UpstreamResponse;
-import dev.gantry.provider.framing.FramingException;
 import dev.gantry.provider.framing.SseEvent;
 import dev.gantry.provider.framing.SseParser;
 import dev.gantry.route.Deployment;
@@ -149,44 +148,10 @@ public final class OpenAiProvider implements Provider, PassThrough {
         }, sink::onError);
     }
 
-    /** Feeds the body through an SSE parser; any exception from {@code onEvent} aborts the call as an upstream error. */
+    /** Feeds the body through an SSE parser; a GatewayError thrown by {@code onEvent} aborts the call. */
     private static void readEvents(UpstreamResponse response, Consumer<SseEvent> onEvent, Runnable onEnd,
                                    Consumer<GatewayError> onError) {
-        boolean[] failed = {false};
-        SseParser parser = new SseParser(MAX_EVENT, event -> {
-            if (!failed[0]) {
-                onEvent.accept(event);
-            }
-        });
-        response.read(buffer -> {
-            if (failed[0]) {
-                return;
-            }
-            try {
-                parser.feed(buffer);
-            } catch (GatewayError e) {
-                response.abort(e); // reported through the error callback below, which sets failed[0]
-            } catch (FramingException e) {
-                response.abort(GatewayError.of(ErrorKind.UPSTREAM_ERROR, "The upstream stream is malformed: " + e.getMessage()));
-            }
-        }, () -> {
-            if (failed[0]) {
-                return;
-            }
-            try {
-                parser.finish();
-            } catch (GatewayError e) {
-                failed[0] = true;
-                onError.accept(e);
-                return;
-            }
-            onEnd.run();
-        }, error -> {
-            if (!failed[0]) {
-                failed[0] = true;
-                onError.accept(error);
-            }
-        });
+        response.readFramed(new SseParser(MAX_EVENT, onEvent), onEnd, onError);
     }
 
     private static GatewayError truncated(Deployment deployment) {
