@@ -8,7 +8,7 @@ import dev.gantry.config.GantryConfig;
 import dev.gantry.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -53,7 +53,8 @@ public final class Main implements Callable<Integer> {
                 return 2;
             }
             Gantry gantry = Gantry.start(settings, config, key.key());
-            long startedMs = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
+            // The JVM's own start, not the process's: ./gantry execs java from a shell that may have built the jar first.
+            long startedMs = ManagementFactory.getRuntimeMXBean().getStartTime();
             log.info("Gantry listening on http://{}:{} (ready in {} ms)", settings.host(), gantry.port(),
                     System.currentTimeMillis() - startedMs);
             if (key.generatedSecret() != null) {
