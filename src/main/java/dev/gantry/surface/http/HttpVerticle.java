@@ -10,7 +10,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +24,11 @@ public final class HttpVerticle extends VerticleBase {
 
     private final String host;
     private final int port;
-    private final Consumer<Router> routes;
+    private final BiConsumer<io.vertx.core.Vertx, Router> routes;
     private final long drainMillis;
     private HttpServer server;
 
-    public HttpVerticle(String host, int port, Consumer<Router> routes, long drainMillis) {
+    public HttpVerticle(String host, int port, BiConsumer<io.vertx.core.Vertx, Router> routes, long drainMillis) {
         this.host = host;
         this.port = port;
         this.routes = routes;
@@ -38,7 +38,7 @@ public final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
-        routes.accept(router);
+        routes.accept(vertx, router);
         router.errorHandler(404, ctx -> fail(ctx, GatewayError.of(ErrorKind.NOT_FOUND,
                 "Unknown route: " + ctx.request().method() + " " + ctx.request().path(), "unknown_url")));
         router.errorHandler(405, ctx -> {
