@@ -24,6 +24,7 @@ public final class Behaviour {
     volatile int inBandErrorAfterChunks = -1;
     volatile String inBandErrorMessage;
     volatile Integer promptTokens;
+    volatile boolean omitUsage;
 
     /** Reply with these tokens (one stream chunk each) instead of the default greeting. */
     public Behaviour tokens(String... tokens) {
@@ -84,6 +85,12 @@ public final class Behaviour {
     /** Report this many prompt tokens instead of the default 12. */
     public Behaviour promptTokens(int tokens) {
         this.promptTokens = tokens;
+        return this;
+    }
+
+    /** Leave {@code usage} out of non-streamed answers, as some OpenAI-compatible servers do. */
+    public Behaviour omitUsage() {
+        this.omitUsage = true;
         return this;
     }
 }

@@ -290,7 +290,9 @@ public final class FakeOpenAi implements AutoCloseable {
                     c.putObject("function").put("name", spec.name()).put("arguments", spec.argumentsJson());
                 }
             }
-            out.set("usage", usage(prompt, completion));
+            if (!b.omitUsage) {
+                out.set("usage", usage(prompt, completion));
+            }
             long delay = b.chunkDelayMillis * Math.max(1, tokens.size());
             Runnable reply = () -> {
                 if (rec.closedEarly().isDone()) {

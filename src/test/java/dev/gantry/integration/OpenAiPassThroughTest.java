@@ -74,6 +74,28 @@ class OpenAiPassThroughTest {
     }
 
     @Test
+    void aNonStreamedCompletionWithoutUsageIsStillRelayed() {
+        openai.behaviour(UPSTREAM).omitUsage();
+
+        HttpResponse<String> r = api.post("/v1/chat/completions", Api.chat(PUBLIC, false));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = Api.json(r);
+        assertThat(body.path("choices").path(0).path("message").path("content").asText()).isEqualTo("Hello from " + UPSTREAM + "!");
+        assertThat(body.has("usage")).isFalse();
+    }
+
+    @Test
+    void aNonStreamedAnswerThatIsNotJsonIsAnUpstreamError() {
+        openai.behaviour(UPSTREAM).failWith(200, "<html>proxy error</html>");
+
+        HttpResponse<String> r = api.post("/v1/chat/completions", Api.chat(PUBLIC, false));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
+        assertThat(Api.json(r).path("error").path("type").asText()).isEqualTo("upstream_error");
+    }
+
+    @Test
     void theModelIsRewrittenToTheUpstreamIdAndTheRestOfTheBodyIsKept() {
         ObjectNode body = Api.chat(PUBLIC, false);
         body.put("temperature", 0.2).put("user", "alice").put("logit_bias_custom_field", "kept");

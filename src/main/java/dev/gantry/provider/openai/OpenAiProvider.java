@@ -93,11 +93,13 @@ public final class OpenAiProvider implements Provider, PassThrough {
                             Buffer whole = ar.result();
                             byte[] raw = whole.getBytes();
                             Usage usage = UsageScanner.scan(raw, 0, raw.length);
-                            if (usage == null) {
+                            if (usage == null && !isJsonObject(raw)) {
                                 sink.onError(GatewayError.of(ErrorKind.UPSTREAM_ERROR,
-                                        "The upstream " + deployment.id() + " sent a response without usage or not in JSON."));
+                                        "The upstream " + deployment.id() + " sent a response that is not a JSON object."));
                                 return;
                             }
+                            // Some compatible servers omit usage: relay the answer; accounting estimates it.
+                            usage = usage == null ? Usage.NONE : usage;
                             sink.onBytes(whole);
                             sink.onEnd(usage);
                         });
@@ -152,6 +154,16 @@ public final class OpenAiProvider implements Provider, PassThrough {
     private static void readEvents(UpstreamResponse response, Consumer<SseEvent> onEvent, Runnable onEnd,
                                    Consumer<GatewayError> onError) {
         response.readFramed(new SseParser(MAX_EVENT, onEvent), onEnd, onError);
+    }
+
+    /** Only on the rare answer without usage: is it at least a JSON object? */
+    private static boolean isJsonObject(byte[] raw) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(raw);
+            return node != null && node.isObject();
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private static GatewayError truncated(Deployment deployment) {
