@@ -134,6 +134,42 @@ class BadInputTest {
     }
 
     @Test
+    void aChunkedOversizeBodyDeclaredAsAFormIsStillA413InOpenAiShape() throws Exception {
+        byte[] big = ("{\"model\":\"" + MODEL + "\",\"x\":\"" + "a".repeat(8192) + "\"}").getBytes();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.base() + PATH))
+                .timeout(java.time.Duration.ofSeconds(20))
+                .header("content-type", "application/x-www-form-urlencoded") // what curl -d declares
+                .header("authorization", "Bearer " + RunningGantry.MASTER_KEY)
+                // An input stream of unknown length is sent chunked, so no Content-Length check can catch it.
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)))
+                .build();
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        JsonNode error = Api.assertOpenAiError(response, 413);
+        assertThat(error.path("code").asText()).isEqualTo("request_too_large");
+    }
+
+    @Test
+    void aSmallJsonBodyDeclaredAsAFormIsReadAsJson() {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.base() + PATH))
+                .timeout(java.time.Duration.ofSeconds(20))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("authorization", "Bearer " + RunningGantry.MASTER_KEY)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":1}"))
+                .build();
+        JsonNode error;
+        try {
+            error = Api.assertOpenAiError(java.net.http.HttpClient.newHttpClient()
+                    .send(request, java.net.http.HttpResponse.BodyHandlers.ofString()), 400);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertThat(error.path("param").asText()).isEqualTo("model");
+    }
+
+    @Test
     void anUnknownModelIsA404ModelNotFound() {
         JsonNode error = Api.assertOpenAiError(api.post(PATH, Api.chat("no-such-model:13b", false)), 404);
         assertThat(error.path("code").asText()).isEqualTo("model_not_found");

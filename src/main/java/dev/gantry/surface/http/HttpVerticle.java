@@ -46,6 +46,7 @@ public final class HttpVerticle extends VerticleBase {
             fail(ctx, new GatewayError(ErrorKind.BAD_REQUEST, "Method " + ctx.request().method() + " is not allowed on "
                     + ctx.request().path() + ".", null, "method_not_allowed", null), 405);
         });
+        router.errorHandler(400, ctx -> fail(ctx, GatewayError.badRequest("The request could not be read.", null)));
         router.errorHandler(413, ctx -> fail(ctx, GatewayError.of(ErrorKind.BODY_TOO_LARGE,
                 "The request body is larger than the gateway's limit (limits.max_body).")));
         router.errorHandler(500, ctx -> {

@@ -62,6 +62,13 @@ public final class OpenAiRoutes {
     }
 
     private void authenticate(RoutingContext ctx) {
+        // Every body here is JSON, whatever the client declared (curl -d says form-urlencoded).
+        // Left as a form type, the body handler would try to decode it as form fields and fail
+        // on large bodies with a bare 400 instead of our 413 or JSON error.
+        String contentType = ctx.request().getHeader("content-type");
+        if (contentType != null && !contentType.regionMatches(true, 0, "application/json", 0, 16)) {
+            ctx.request().headers().set("content-type", "application/json");
+        }
         Exchange exchange = RequestScope.open(ctx, routeName(ctx), metrics);
         ctx.put(Exchange.class.getName(), exchange);
         try {
