@@ -19,6 +19,7 @@ public final class GatewayMetrics {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> latency = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> tokens = new ConcurrentHashMap<>();
     private final Timer overhead;
 
     public GatewayMetrics() {
@@ -53,6 +54,23 @@ public final class GatewayMetrics {
         if (upstreamNanos > 0) {
             overhead.record(Math.max(0, totalNanos - upstreamNanos), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** Tokens the upstream reported (or Gantry estimated), by public model name. */
+    public void tokens(String model, long input, long output) {
+        if (input > 0) {
+            tokenCounter(model, "input").increment(input);
+        }
+        if (output > 0) {
+            tokenCounter(model, "output").increment(output);
+        }
+    }
+
+    private Counter tokenCounter(String model, String kind) {
+        return tokens.computeIfAbsent(model + '\u0000' + kind, k -> Counter.builder("gantry_tokens")
+                .description("Tokens processed, by public model name and direction")
+                .tag("model", model).tag("kind", kind)
+                .register(registry));
     }
 
     public PrometheusMeterRegistry registry() {

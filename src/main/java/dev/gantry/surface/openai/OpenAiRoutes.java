@@ -110,7 +110,8 @@ public final class OpenAiRoutes {
             return;
         }
         SseChannel channel = new SseChannel(response, exchange);
-        OpenAiStreamWriter.UsageListener usage = u -> { /* accounting arrives with governance */ };
+        // Spend accounting will hang off the same hook (issue 6); today usage feeds the token metrics.
+        OpenAiStreamWriter.UsageListener usage = u -> metrics.tokens(exchange.model(), u.inputTokens(), u.outputTokens());
         if (plan.passThrough()) {
             gateway.relayChat(exchange, plan, body, request.stream(), request.includeUsage(),
                             new OpenAiRelaySink(response, channel, request.stream(), usage))
