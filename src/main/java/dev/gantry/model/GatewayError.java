@@ -32,6 +32,14 @@ public final class GatewayError extends RuntimeException {
         return new GatewayError(kind, message, null, code, null);
     }
 
+    /** Client-supplied text as it may appear in an error message: shortened, so errors never echo megabytes back. */
+    public static String quote(String clientText) {
+        if (clientText == null) {
+            return "";
+        }
+        return clientText.length() <= 120 ? clientText : clientText.substring(0, 120) + "...";
+    }
+
     public ErrorKind kind() {
         return kind;
     }

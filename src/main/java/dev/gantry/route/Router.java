@@ -17,7 +17,7 @@ public final class Router {
     public Deployment pick(String model) {
         List<Deployment> group = registry.resolve(model);
         if (group.isEmpty()) {
-            throw new GatewayError(ErrorKind.NOT_FOUND, "The model '" + model
+            throw new GatewayError(ErrorKind.NOT_FOUND, "The model '" + GatewayError.quote(model)
                     + "' does not exist or is not served by this gateway. GET /v1/models lists the available models.",
                     "model", "model_not_found", null);
         }

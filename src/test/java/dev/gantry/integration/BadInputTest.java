@@ -170,6 +170,12 @@ class BadInputTest {
     }
 
     @Test
+    void anErrorNeverEchoesAHugeClientValueBack() {
+        JsonNode error = Api.assertOpenAiError(api.post(PATH, Api.chat("m".repeat(900), false)), 404);
+        assertThat(error.path("message").asText().length()).isLessThan(400);
+    }
+
+    @Test
     void anUnknownModelIsA404ModelNotFound() {
         JsonNode error = Api.assertOpenAiError(api.post(PATH, Api.chat("no-such-model:13b", false)), 404);
         assertThat(error.path("code").asText()).isEqualTo("model_not_found");

@@ -92,7 +92,7 @@ final class OpenAiChatParser {
             case "assistant" -> Role.ASSISTANT;
             case "tool", "function" -> Role.TOOL;
             default -> throw GatewayError.badRequest("'" + path + ".role' must be one of system, developer, user, "
-                    + "assistant, tool; got '" + roleName + "'.", path + ".role");
+                    + "assistant, tool; got '" + GatewayError.quote(roleName) + "'.", path + ".role");
         };
         List<ContentPart> parts = content(node.get("content"), path + ".content");
         List<ToolCall> calls = List.of();
@@ -137,7 +137,7 @@ final class OpenAiChatParser {
             switch (type) {
                 case "text" -> parts.add(new ContentPart.Text(Fields.requiredString(part, "text", p + ".text")));
                 case "image_url" -> parts.add(image(part, p));
-                default -> throw GatewayError.badRequest("Content part type '" + type + "' at '" + p
+                default -> throw GatewayError.badRequest("Content part type '" + GatewayError.quote(type) + "' at '" + p
                         + "' is not supported; use text or image_url.", p + ".type");
             }
         }

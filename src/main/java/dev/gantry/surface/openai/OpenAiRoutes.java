@@ -188,7 +188,7 @@ public final class OpenAiRoutes {
             }
         }
         OpenAiErrors.send(ctx.response(), new GatewayError(ErrorKind.NOT_FOUND,
-                "The model '" + id + "' does not exist or is not served by this gateway.", "model", "model_not_found", null));
+                "The model '" + GatewayError.quote(id) + "' does not exist or is not served by this gateway.", "model", "model_not_found", null));
     }
 
     private static void writeModel(JsonGenerator g, ModelInfo m) throws IOException {
