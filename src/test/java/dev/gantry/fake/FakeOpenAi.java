@@ -201,6 +201,23 @@ public final class FakeOpenAi implements AutoCloseable {
         return m;
     }
 
+    /** Hangs, scripted errors and unknown models, shared by every model route; true when the request is dealt with. */
+    private boolean answeredByBehaviourOrUnknownModel(HttpServerResponse res, Recorded rec, Behaviour b, String model) {
+        if (b.hangBeforeHeaders) {
+            return true;
+        }
+        if (b.errorStatus != 0) {
+            json(res, b.errorStatus, b.errorBody == null ? "" : b.errorBody);
+            rec.markCompleted();
+            return true;
+        }
+        if (!models.contains(model)) {
+            modelNotFound(res, rec, model);
+            return true;
+        }
+        return false;
+    }
+
     private Behaviour behaviourOrDefault(String model) {
         Behaviour b = model == null ? null : behaviours.get(model);
         return b == null ? new Behaviour() : b;
@@ -221,16 +238,7 @@ public final class FakeOpenAi implements AutoCloseable {
             return;
         }
         Behaviour b = behaviourOrDefault(model);
-        if (b.hangBeforeHeaders) {
-            return;
-        }
-        if (b.errorStatus != 0) {
-            json(res, b.errorStatus, b.errorBody == null ? "" : b.errorBody);
-            rec.markCompleted();
-            return;
-        }
-        if (!models.contains(model)) {
-            modelNotFound(res, rec, model);
+        if (answeredByBehaviourOrUnknownModel(res, rec, b, model)) {
             return;
         }
         if (!body.path("messages").isArray() || body.path("messages").isEmpty()) {
@@ -417,16 +425,7 @@ public final class FakeOpenAi implements AutoCloseable {
         }
         String model = body.path("model").asText("");
         Behaviour b = behaviourOrDefault(model);
-        if (b.hangBeforeHeaders) {
-            return;
-        }
-        if (b.errorStatus != 0) {
-            json(res, b.errorStatus, b.errorBody == null ? "" : b.errorBody);
-            rec.markCompleted();
-            return;
-        }
-        if (!models.contains(model)) {
-            modelNotFound(res, rec, model);
+        if (answeredByBehaviourOrUnknownModel(res, rec, b, model)) {
             return;
         }
         List<String> inputs = new ArrayList<>();
