@@ -49,7 +49,7 @@ public final class Gantry {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
         try {
             String defaultOllama = UpstreamUrls.ollama(settings.ollamaHost());
-            ModelRegistry registry = new ModelRegistry(config, defaultOllama);
+            ModelRegistry registry = new ModelRegistry(config, defaultOllama, settings.env());
             List<String> nodes = !config.discovery().enabled() ? List.of()
                     : config.discovery().ollama() != null
                     ? config.discovery().ollama().stream().map(UpstreamUrls::ollama).toList()

@@ -3,6 +3,7 @@ package dev.gantry.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The YAML config as immutable records. Every field is optional; compact constructors fill the
@@ -13,7 +14,7 @@ public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routin
     public GantryConfig {
         discovery = discovery == null ? new Discovery(null, null, null) : discovery;
         models = models == null ? List.of() : List.copyOf(models);
-        routing = routing == null ? new Routing(null, null, null) : routing;
+        routing = routing == null ? Routing.defaults() : routing;
         limits = limits == null ? new Limits(null, null) : limits;
         long distinct = models.stream().map(ModelConfig::name).distinct().count();
         if (distinct != models.size()) {
@@ -37,11 +38,14 @@ public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routin
         }
     }
 
-    /** A public model name and the deployments that serve it. */
-    public record ModelConfig(String name, List<DeploymentConfig> deployments) {
+    /** A public model name, the deployments that serve it, and optionally its own routing strategy. */
+    public record ModelConfig(String name, List<DeploymentConfig> deployments, String strategy) {
         public ModelConfig {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("models[].name is required");
+            }
+            if (strategy != null && !Routing.STRATEGIES.contains(strategy)) {
+                throw new IllegalArgumentException("strategy must be one of: " + String.join(", ", Routing.STRATEGIES) + " (got " + strategy + ")");
             }
             if (deployments == null || deployments.isEmpty()) {
                 throw new IllegalArgumentException("model '" + name + "' needs at least one deployment");
@@ -58,13 +62,35 @@ public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routin
             String apiKey,
             Integer weight,
             @JsonProperty("private") Boolean isPrivate,
-            Price price) {
+            Price price,
+            // provider-specific
+            String apiVersion,
+            String region,
+            String awsAccessKeyId,
+            String awsSecretAccessKey,
+            String awsSessionToken,
+            Integer maxTokens,
+            // routing
+            List<String> tags,
+            Integer rpm,
+            Integer tpm,
+            Integer maxConcurrency,
+            Integer contextWindow,
+            Duration timeout,
+            Duration firstByteTimeout) {
+
+        public static final List<String> PROVIDERS = List.of("ollama", "openai", "azure", "anthropic", "gemini", "bedrock");
+
         public DeploymentConfig {
-            if (provider == null || !(provider.equals("ollama") || provider.equals("openai"))) {
-                throw new IllegalArgumentException("deployment provider must be one of: ollama, openai (got " + provider + ")");
+            if (provider == null || !PROVIDERS.contains(provider)) {
+                throw new IllegalArgumentException("deployment provider must be one of: " + String.join(", ", PROVIDERS)
+                        + " (got " + provider + ")");
             }
             if (model == null || model.isBlank()) {
                 throw new IllegalArgumentException("deployment model (the upstream model id) is required");
+            }
+            if (provider.equals("azure") && (baseUrl == null || baseUrl.isBlank())) {
+                throw new IllegalArgumentException("azure deployments need base_url (https://<resource>.openai.azure.com)");
             }
             weight = weight == null ? 1 : weight;
             if (weight < 0) {
@@ -72,6 +98,30 @@ public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routin
             }
             isPrivate = isPrivate != null ? isPrivate : provider.equals("ollama");
             price = price == null ? Price.FREE : price;
+            tags = tags == null ? List.of() : List.copyOf(tags);
+            positive("max_tokens", maxTokens);
+            positive("rpm", rpm);
+            positive("tpm", tpm);
+            positive("max_concurrency", maxConcurrency);
+            positive("context_window", contextWindow);
+        }
+
+        /** A deployment found by discovery on an Ollama node. */
+        public static DeploymentConfig discovered(String node, String model) {
+            return new DeploymentConfig("ollama", node, model, null, 1, true, null,
+                    null, null, null, null, null, null, null, null, null, null, null, null, null);
+        }
+
+        /** A deployment with only the common fields set (tests, defaults). */
+        public static DeploymentConfig of(String provider, String baseUrl, String model, String apiKey) {
+            return new DeploymentConfig(provider, baseUrl, model, apiKey, null, null, null,
+                    null, null, null, null, null, null, null, null, null, null, null, null, null);
+        }
+    }
+
+    private static void positive(String key, Integer value) {
+        if (value != null && value <= 0) {
+            throw new IllegalArgumentException(key + " must be positive");
         }
     }
 
@@ -88,12 +138,80 @@ public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routin
         }
     }
 
-    /** Time limits on upstream calls. */
-    public record Routing(Duration timeout, Duration firstByteTimeout, Duration connectTimeout) {
+    /** How requests find a deployment and what happens when one fails (docs/routing.md). */
+    public record Routing(
+            String strategy,
+            Integer retries,
+            Duration timeout,
+            Duration firstByteTimeout,
+            Duration connectTimeout,
+            Queue queue,
+            Cooldown cooldown,
+            Map<String, List<String>> fallbacks,
+            Map<String, List<String>> contextWindowFallbacks,
+            Map<String, List<String>> contentPolicyFallbacks) {
+
+        public static final List<String> STRATEGIES =
+                List.of("weighted", "round-robin", "least-busy", "latency", "usage", "cost", "residency");
+
         public Routing {
+            strategy = strategy == null ? "weighted" : strategy;
+            if (!STRATEGIES.contains(strategy)) {
+                throw new IllegalArgumentException("routing.strategy must be one of: " + String.join(", ", STRATEGIES) + " (got " + strategy + ")");
+            }
+            retries = retries == null ? 2 : retries;
+            if (retries < 0 || retries > 10) {
+                throw new IllegalArgumentException("routing.retries must be between 0 and 10");
+            }
             timeout = timeout == null ? Duration.ofMinutes(10) : timeout;
             firstByteTimeout = firstByteTimeout == null ? Duration.ofMinutes(2) : firstByteTimeout;
             connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
+            queue = queue == null ? new Queue(null, null) : queue;
+            cooldown = cooldown == null ? new Cooldown(null, null, null) : cooldown;
+            fallbacks = copy(fallbacks);
+            contextWindowFallbacks = copy(contextWindowFallbacks);
+            contentPolicyFallbacks = copy(contentPolicyFallbacks);
+        }
+
+        public static Routing defaults() {
+            return new Routing(null, null, null, null, null, null, null, null, null, null);
+        }
+
+        /** Only the time limits set; everything else default. */
+        public static Routing timeouts(Duration timeout, Duration firstByteTimeout, Duration connectTimeout) {
+            return new Routing(null, null, timeout, firstByteTimeout, connectTimeout, null, null, null, null, null);
+        }
+
+        private static Map<String, List<String>> copy(Map<String, List<String>> m) {
+            if (m == null) {
+                return Map.of();
+            }
+            Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(k, v == null ? List.of() : List.copyOf(v)));
+            return java.util.Collections.unmodifiableMap(out);
+        }
+    }
+
+    /** Requests wait here when every deployment is at its limits, then get 503 with Retry-After. */
+    public record Queue(Integer max, Duration timeout) {
+        public Queue {
+            max = max == null ? 100 : max;
+            timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+            if (max < 0) {
+                throw new IllegalArgumentException("routing.queue.max must not be negative");
+            }
+        }
+    }
+
+    /** A deployment that failed {@code failures} times within {@code window} rests for {@code for}. */
+    public record Cooldown(Integer failures, Duration window, @JsonProperty("for") Duration duration) {
+        public Cooldown {
+            failures = failures == null ? 3 : failures;
+            window = window == null ? Duration.ofSeconds(60) : window;
+            duration = duration == null ? Duration.ofSeconds(60) : duration;
+            if (failures < 1) {
+                throw new IllegalArgumentException("routing.cooldown.failures must be at least 1");
+            }
         }
     }
 

@@ -3,8 +3,25 @@ package dev.gantry.config;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Process-level settings that come from the environment, never from the config file. */
-public record Settings(String host, int port, Path configFile, Path dataDir, String masterKey, String ollamaHost) {
+/**
+ * Process-level settings that come from the environment, never from the config file. {@code env}
+ * is kept for what the config may leave to it: provider API keys and AWS settings.
+ */
+public record Settings(String host, int port, Path configFile, Path dataDir, String masterKey, String ollamaHost,
+                       Map<String, String> env) {
+
+    public Settings {
+        env = env == null ? Map.of() : Map.copyOf(env);
+    }
+
+    public Settings(String host, int port, Path configFile, Path dataDir, String masterKey, String ollamaHost) {
+        this(host, port, configFile, dataDir, masterKey, ollamaHost, Map.of());
+    }
+
+    @Override
+    public String toString() {
+        return "Settings[" + host + ":" + port + "]"; // env holds secrets
+    }
 
     public static Settings fromEnv(Map<String, String> env) {
         String portText = env.getOrDefault("GANTRY_PORT", "4000");
@@ -28,7 +45,8 @@ public record Settings(String host, int port, Path configFile, Path dataDir, Str
                 config == null ? null : Path.of(config),
                 Path.of(env.getOrDefault("GANTRY_DATA_DIR", "gantry-data")),
                 masterKey,
-                blankToNull(env.get("OLLAMA_HOST")));
+                blankToNull(env.get("OLLAMA_HOST")),
+                env);
     }
 
     private static String blankToNull(String s) {

@@ -11,13 +11,33 @@ public final class GatewayError extends RuntimeException {
     private final String param;
     private final String code;
     private final Long retryAfterSeconds;
+    private final boolean retryable;
 
     public GatewayError(ErrorKind kind, String message, String param, String code, Long retryAfterSeconds) {
+        this(kind, message, param, code, retryAfterSeconds, false);
+    }
+
+    public GatewayError(ErrorKind kind, String message, String param, String code, Long retryAfterSeconds, boolean retryable) {
         super(message, null, false, false);
         this.kind = kind;
         this.param = param;
         this.code = code;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.retryable = retryable;
+    }
+
+    /** The same error, marked as one another attempt (same or another deployment) may not hit. */
+    public GatewayError asRetryable() {
+        return retryable ? this : new GatewayError(kind, getMessage(), param, code, retryAfterSeconds, true);
+    }
+
+    /**
+     * True for failures of one upstream that say nothing about the request itself: connection
+     * errors, timeouts before the first byte, 408/409/429/5xx/529, and a deployment that lost its
+     * model or its credentials. The router moves such a request on; others reach the client.
+     */
+    public boolean retryable() {
+        return retryable;
     }
 
     public static GatewayError badRequest(String message, String param) {

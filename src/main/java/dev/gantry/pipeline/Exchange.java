@@ -19,6 +19,10 @@ public final class Exchange {
     private String model = "";
     private long upstreamNanos;
     private boolean cancelled;
+    private long deadlineNanos = Long.MAX_VALUE;
+    private String deployment;
+    private int attempts;
+    private RouteHints hints = RouteHints.NONE;
     private final List<Runnable> cancelHooks = new ArrayList<>(2);
 
     public Exchange(String route) {
@@ -66,6 +70,44 @@ public final class Exchange {
 
     public void addUpstreamNanos(long nanos) {
         upstreamNanos += nanos;
+    }
+
+    /** Sets the moment the whole request must be done by (routing.timeout). */
+    public void deadline(long nanos) {
+        this.deadlineNanos = nanos;
+    }
+
+    /** Milliseconds until the deadline, or {@code Long.MAX_VALUE} when there is none. */
+    public long millisLeft() {
+        if (deadlineNanos == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
+    }
+
+    /** Tags and privacy the client asked routing to respect. */
+    public RouteHints hints() {
+        return hints;
+    }
+
+    public void hints(RouteHints hints) {
+        this.hints = hints;
+    }
+
+    /** The id of the deployment that served (or last tried) this request; null before routing. */
+    public String deployment() {
+        return deployment;
+    }
+
+    /** How many upstream calls this request made. */
+    public int attempts() {
+        return attempts;
+    }
+
+    /** Records one upstream attempt on {@code deploymentId}. */
+    public void attempted(String deploymentId) {
+        this.deployment = deploymentId;
+        this.attempts++;
     }
 
     public boolean isCancelled() {

@@ -1,14 +1,10 @@
 package dev.gantry.pipeline;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.auth.Authenticator;
-import dev.gantry.model.ChatRequest;
 import dev.gantry.model.EmbeddingRequest;
 import dev.gantry.model.EmbeddingResponse;
-import dev.gantry.provider.ChunkSink;
 import dev.gantry.provider.PassThrough;
 import dev.gantry.provider.Provider;
-import dev.gantry.provider.RawSink;
 import dev.gantry.provider.StreamControl;
 import dev.gantry.route.Deployment;
 import dev.gantry.route.ModelRegistry;
@@ -42,33 +38,34 @@ public final class Gateway {
         exchange.principal(authenticator.authenticate(token));
     }
 
-    /** What a chat call will do, decided before anything is sent upstream. */
-    public record ChatPlan(Deployment deployment, boolean passThrough) {}
-
     /**
-     * Chooses the deployment and whether the raw body can be relayed as it is ({@code wireApi} is
-     * the client's API; pass-through needs the provider to speak that same API).
+     * Routes and runs a chat call. The future completes once an upstream accepted it (the answer
+     * then flows into one of the call's sinks) or fails with a {@link dev.gantry.model.GatewayError}
+     * before anything was written to the client.
      */
-    public ChatPlan plan(Exchange exchange, ChatRequest request, String wireApi) {
-        Deployment deployment = router.pick(request.model());
-        exchange.model(request.model()); // only names that resolved become metric labels
+    public Future<StreamControl> chat(Exchange exchange, ChatCall call) {
+        Deployment deployment;
+        try {
+            deployment = router.pick(call.request().model());
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        exchange.model(call.request().model()); // only names that resolved become metric labels
+        exchange.attempted(deployment.id());
         Provider provider = providers.get(deployment.provider());
-        boolean passThrough = provider instanceof PassThrough pt && pt.wireApi().equals(wireApi);
-        return new ChatPlan(deployment, passThrough);
-    }
-
-    public Future<StreamControl> chat(Exchange exchange, ChatPlan plan, ChatRequest request, ChunkSink sink) {
-        return providers.get(plan.deployment().provider()).chat(exchange, plan.deployment(), request, sink);
-    }
-
-    public Future<StreamControl> relayChat(Exchange exchange, ChatPlan plan, ObjectNode body, boolean stream,
-                                           boolean clientWantsUsage, RawSink sink) {
-        PassThrough pt = (PassThrough) providers.get(plan.deployment().provider());
-        return pt.relayChat(exchange, plan.deployment(), body, stream, clientWantsUsage, sink);
+        if (call.canRelay() && provider instanceof PassThrough pt && pt.wireApi().equals(call.wireApi())) {
+            return pt.relayChat(exchange, deployment, call.rawBody(), call.request(), call.rawSink());
+        }
+        return provider.chat(exchange, deployment, call.request(), call.translatedSink());
     }
 
     public Future<EmbeddingResponse> embed(Exchange exchange, EmbeddingRequest request) {
-        Deployment deployment = router.pick(request.model());
+        Deployment deployment;
+        try {
+            deployment = router.pick(request.model());
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
         exchange.model(request.model());
         return providers.get(deployment.provider()).embed(exchange, deployment, request);
     }

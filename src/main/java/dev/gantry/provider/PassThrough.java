@@ -1,6 +1,7 @@
 package dev.gantry.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.model.ChatRequest;
 import dev.gantry.pipeline.Exchange;
 import dev.gantry.route.Deployment;
 import io.vertx.core.Future;
@@ -16,9 +17,11 @@ public interface PassThrough {
     String wireApi();
 
     /**
-     * @param body the client's request, already validated; mutated to address the upstream
-     * @param clientWantsUsage whether the client asked for the usage chunk (streaming only)
+     * Same contract as {@link Provider#chat}: the future completes on the upstream's 2xx headers,
+     * then the body goes to {@code sink}. May be called again for another deployment if this one fails.
+     *
+     * @param body the client's request, already validated; may be mutated to address the upstream
+     * @param request the same request parsed, for what the relay needs to know (stream, usage wanted...)
      */
-    Future<StreamControl> relayChat(Exchange exchange, Deployment deployment, ObjectNode body, boolean stream,
-                                    boolean clientWantsUsage, RawSink sink);
+    Future<StreamControl> relayChat(Exchange exchange, Deployment deployment, ObjectNode body, ChatRequest request, RawSink sink);
 }

@@ -72,14 +72,18 @@ public final class UpstreamClient {
                 promise.fail(GatewayError.of(ErrorKind.UPSTREAM_ERROR, "client went away"));
                 return;
             }
-            long firstByteTimer = vertx.setTimer(routing.firstByteTimeout().toMillis(), t -> {
+            long firstByteMillis = bounded(exchange, deployment.config().firstByteTimeout() != null
+                    ? deployment.config().firstByteTimeout().toMillis() : routing.firstByteTimeout().toMillis());
+            long wholeMillis = bounded(exchange, deployment.config().timeout() != null
+                    ? deployment.config().timeout().toMillis() : routing.timeout().toMillis());
+            long firstByteTimer = vertx.setTimer(firstByteMillis, t -> {
                 GatewayError timeout = GatewayError.of(ErrorKind.UPSTREAM_TIMEOUT, "The upstream " + deployment.id()
-                        + " sent no response within " + routing.firstByteTimeout().toSeconds() + "s.");
+                        + " sent no response within " + firstByteMillis + " ms.").asRetryable();
                 if (promise.tryFail(timeout)) {
                     call.abort(null);
                 }
             });
-            call.startWholeTimer(routing.timeout().toMillis());
+            call.startWholeTimer(wholeMillis);
             request.send(body).onComplete(sent -> {
                 vertx.cancelTimer(firstByteTimer);
                 if (sent.failed()) {
@@ -104,6 +108,12 @@ public final class UpstreamClient {
             });
         });
         return promise.future();
+    }
+
+    /** A per-call limit never outlives the request's own deadline (routing.timeout spans all attempts). */
+    private static long bounded(Exchange exchange, long millis) {
+        long left = exchange.millisLeft();
+        return Math.max(1, left == Long.MAX_VALUE ? millis : Math.min(millis, left));
     }
 
     private static Future<Buffer> readCapped(HttpClientResponse response) {

@@ -25,12 +25,23 @@ public final class UpstreamErrors {
     private UpstreamErrors() {}
 
     public static GatewayError fromStatus(Deployment d, int status, MultiMap headers, Buffer body) {
+        GatewayError error = classify(d, status, headers, body);
+        boolean retryable = status == 401 || status == 403 || status == 404 || status == 408 || status == 409
+                || status == 429 || status >= 500;
+        return retryable ? error.asRetryable() : error;
+    }
+
+    private static GatewayError classify(Deployment d, int status, MultiMap headers, Buffer body) {
         String upstreamMessage = scrub(extractMessage(body));
         String from = " (from " + d.id() + ")";
         Long retryAfter = retryAfterSeconds(headers);
         String lower = upstreamMessage.toLowerCase(Locale.ROOT);
         if (status == 400 && (lower.contains("context") && (lower.contains("length") || lower.contains("window")) || lower.contains("too long"))) {
             return new GatewayError(ErrorKind.BAD_REQUEST, "The prompt is too long for this model: " + upstreamMessage, "messages", "context_length_exceeded", null);
+        }
+        if (status == 400 && (lower.contains("content policy") || lower.contains("content_policy") || lower.contains("content management policy")
+                || lower.contains("safety"))) {
+            return new GatewayError(ErrorKind.BAD_REQUEST, "The upstream refused the content: " + upstreamMessage, null, "content_policy_violation", null);
         }
         return switch (status) {
             case 400, 409, 422 -> new GatewayError(ErrorKind.BAD_REQUEST, "The upstream model server rejected the request: " + upstreamMessage, null, null, null);
@@ -44,11 +55,15 @@ public final class UpstreamErrors {
         };
     }
 
-    /** A failure to talk to the upstream at all, or a break in its response. */
+    /** A failure to talk to the upstream at all, or a break in its response; always worth another attempt. */
     public static GatewayError fromThrowable(Deployment d, Throwable t) {
         if (t instanceof GatewayError ge) {
             return ge;
         }
+        return describe(d, t).asRetryable();
+    }
+
+    private static GatewayError describe(Deployment d, Throwable t) {
         String from = d.id();
         if (t instanceof TimeoutException || t.getClass().getName().contains("Timeout")) {
             return GatewayError.of(ErrorKind.UPSTREAM_TIMEOUT, "Timed out talking to the upstream " + from + ".");

@@ -28,11 +28,16 @@ public final class ModelRegistry {
     private volatile Snapshot snapshot;
 
     public ModelRegistry(GantryConfig config, String defaultOllama) {
+        this(config, defaultOllama, Map.of());
+    }
+
+    /** @param env where provider API keys and AWS settings are looked up when the config leaves them out */
+    public ModelRegistry(GantryConfig config, String defaultOllama, Map<String, String> env) {
         Map<String, List<Deployment>> groups = new LinkedHashMap<>();
         for (GantryConfig.ModelConfig model : config.models()) {
             List<Deployment> deployments = new ArrayList<>();
             for (GantryConfig.DeploymentConfig d : model.deployments()) {
-                deployments.add(fromConfig(model.name(), d, defaultOllama));
+                deployments.add(fromConfig(model.name(), d, defaultOllama, env));
             }
             groups.put(model.name(), List.copyOf(deployments));
         }
@@ -40,14 +45,30 @@ public final class ModelRegistry {
         rebuild();
     }
 
-    private static Deployment fromConfig(String publicName, GantryConfig.DeploymentConfig d, String defaultOllama) {
+    private static Deployment fromConfig(String publicName, GantryConfig.DeploymentConfig d, String defaultOllama,
+                                         Map<String, String> env) {
         ProviderType type = ProviderType.of(d.provider());
-        String baseUrl = switch (type) {
-            case OLLAMA -> d.baseUrl() == null ? defaultOllama : UpstreamUrls.ollama(d.baseUrl());
-            case OPENAI -> UpstreamUrls.baseUrl(d.baseUrl() == null ? UpstreamUrls.DEFAULT_OPENAI : d.baseUrl());
-        };
+        String region = type == ProviderType.BEDROCK ? ProviderDefaults.awsRegion(d.region(), env) : d.region();
+        String baseUrl;
+        if (type == ProviderType.OLLAMA) {
+            baseUrl = d.baseUrl() == null ? defaultOllama : UpstreamUrls.ollama(d.baseUrl());
+        } else {
+            baseUrl = UpstreamUrls.baseUrl(d.baseUrl() == null ? ProviderDefaults.baseUrl(type, region, defaultOllama) : d.baseUrl());
+        }
+        String apiKey = ProviderDefaults.apiKey(type, d.apiKey(), d.baseUrl() == null, env);
         String id = type.id() + "@" + UpstreamUrls.authority(baseUrl) + "/" + d.model();
-        return new Deployment(id, publicName, type, baseUrl, d.model(), d.apiKey(), d.weight(), d.isPrivate(), d.price());
+        GantryConfig.DeploymentConfig resolved = new GantryConfig.DeploymentConfig(d.provider(), baseUrl, d.model(), apiKey,
+                d.weight(), d.isPrivate(), d.price(), d.apiVersion(), region,
+                firstNonNull(d.awsAccessKeyId(), env.get("AWS_ACCESS_KEY_ID")),
+                firstNonNull(d.awsSecretAccessKey(), env.get("AWS_SECRET_ACCESS_KEY")),
+                firstNonNull(d.awsSessionToken(), env.get("AWS_SESSION_TOKEN")),
+                d.maxTokens(), d.tags(), d.rpm(), d.tpm(), d.maxConcurrency(), d.contextWindow(), d.timeout(), d.firstByteTimeout());
+        return new Deployment(id, publicName, type, baseUrl, d.model(), apiKey, d.weight(), d.isPrivate(), d.price(),
+                java.util.Set.copyOf(d.tags()), resolved);
+    }
+
+    private static String firstNonNull(String a, String b) {
+        return a != null ? a : b;
     }
 
     /** The deployments serving {@code name} (a missing Ollama tag means {@code :latest}); empty if none. */
@@ -89,7 +110,8 @@ public final class ModelRegistry {
                 }
                 String id = "ollama@" + UpstreamUrls.authority(node) + "/" + name;
                 discovered.computeIfAbsent(name, k -> new ArrayList<>())
-                        .add(new Deployment(id, name, ProviderType.OLLAMA, node, name, null, 1, true, Price.FREE));
+                        .add(new Deployment(id, name, ProviderType.OLLAMA, node, name, null, 1, true, Price.FREE,
+                                java.util.Set.of(), GantryConfig.DeploymentConfig.discovered(node, name)));
             }
         });
         discovered.forEach((name, list) -> groups.put(name, List.copyOf(list)));

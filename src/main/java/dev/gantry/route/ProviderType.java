@@ -2,7 +2,7 @@ package dev.gantry.route;
 
 /** The upstream API a deployment speaks. */
 public enum ProviderType {
-    OLLAMA, OPENAI;
+    OLLAMA, OPENAI, AZURE, ANTHROPIC, GEMINI, BEDROCK;
 
     public static ProviderType of(String name) {
         return ProviderType.valueOf(name.toUpperCase(java.util.Locale.ROOT));

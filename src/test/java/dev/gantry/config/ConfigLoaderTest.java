@@ -279,14 +279,14 @@ class ConfigLoaderTest {
                 models:
                   - name: m
                     deployments:
-                      - provider: anthropic
+                      - provider: antropic
                         model: claude
                 """;
         assertThatThrownBy(() -> parse(yaml))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("line 4:")
                 .hasMessageContaining("provider must be one of")
-                .hasMessageContaining("anthropic");
+                .hasMessageContaining("antropic");
     }
 
     @Test

@@ -71,8 +71,10 @@ public final class OpenAiProvider implements Provider, PassThrough {
     }
 
     @Override
-    public Future<StreamControl> relayChat(Exchange exchange, Deployment deployment, ObjectNode body, boolean stream,
-                                           boolean clientWantsUsage, RawSink sink) {
+    public Future<StreamControl> relayChat(Exchange exchange, Deployment deployment, ObjectNode body, ChatRequest request,
+                                           RawSink sink) {
+        boolean stream = request.stream();
+        boolean clientWantsUsage = request.includeUsage();
         body.put("model", deployment.upstreamModel());
         if (stream) {
             JsonNode so = body.get("stream_options");

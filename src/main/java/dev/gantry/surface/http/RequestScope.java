@@ -21,6 +21,14 @@ public final class RequestScope {
         Exchange exchange = new Exchange(route);
         HttpServerResponse response = ctx.response();
         response.putHeader("x-request-id", exchange.requestId());
+        exchange.hints(RouteHeaders.hints(ctx.request().headers()));
+        // Written last, so they name the deployment that finally served (or failed) the request.
+        response.headersEndHandler(v -> {
+            if (exchange.deployment() != null) {
+                response.headers().set("x-gantry-deployment", exchange.deployment());
+                response.headers().set("x-gantry-attempts", Integer.toString(exchange.attempts()));
+            }
+        });
         metrics.started();
         boolean[] recorded = {false};
         Runnable record = () -> {

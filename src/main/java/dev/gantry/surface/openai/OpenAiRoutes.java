@@ -5,18 +5,16 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.auth.Authenticator;
 import dev.gantry.model.ChatRequest;
-import dev.gantry.model.EmbeddingResponse;
 import dev.gantry.model.ErrorKind;
 import dev.gantry.model.GatewayError;
+import dev.gantry.pipeline.ChatCall;
 import dev.gantry.pipeline.Exchange;
 import dev.gantry.pipeline.Gateway;
-import dev.gantry.provider.ChunkSink;
 import dev.gantry.provider.Json;
 import dev.gantry.route.ModelRegistry.ModelInfo;
 import dev.gantry.surface.http.JsonBodies;
 import dev.gantry.surface.http.RequestScope;
 import dev.gantry.telemetry.GatewayMetrics;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -100,11 +98,9 @@ public final class OpenAiRoutes {
         HttpServerResponse response = ctx.response();
         ObjectNode body;
         ChatRequest request;
-        Gateway.ChatPlan plan;
         try {
             body = JsonBodies.parseObject(ctx.body().buffer());
             request = OpenAiChatParser.parse(body);
-            plan = gateway.plan(exchange, request, "openai");
         } catch (GatewayError e) {
             OpenAiErrors.send(response, e);
             return;
@@ -112,18 +108,13 @@ public final class OpenAiRoutes {
         SseChannel channel = new SseChannel(response, exchange);
         // Spend accounting will hang off the same hook (issue 6); today usage feeds the token metrics.
         OpenAiStreamWriter.UsageListener usage = u -> metrics.tokens(exchange.model(), u.inputTokens(), u.outputTokens());
-        if (plan.passThrough()) {
-            gateway.relayChat(exchange, plan, body, request.stream(), request.includeUsage(),
-                            new OpenAiRelaySink(response, channel, request.stream(), usage))
-                    .onSuccess(channel::control)
-                    .onFailure(e -> OpenAiErrors.send(response, asGatewayError(e)));
-            return;
-        }
-        ChunkSink sink = request.stream()
-                ? new OpenAiStreamWriter(channel, new ChunkEncoder(OpenAiJson.completionId(), System.currentTimeMillis() / 1000, request.model()),
-                        request.includeUsage(), usage)
-                : new OpenAiResponseCollector(response, request.model(), usage);
-        gateway.chat(exchange, plan, request, sink)
+        ChatCall call = new ChatCall(request, "openai", body,
+                () -> request.stream()
+                        ? new OpenAiStreamWriter(channel, new ChunkEncoder(OpenAiJson.completionId(), System.currentTimeMillis() / 1000, request.model()),
+                                request.includeUsage(), usage)
+                        : new OpenAiResponseCollector(response, request.model(), usage),
+                () -> new OpenAiRelaySink(response, channel, request.stream(), usage));
+        gateway.chat(exchange, call)
                 .onSuccess(channel::control)
                 .onFailure(e -> OpenAiErrors.send(response, asGatewayError(e)));
     }
@@ -138,14 +129,7 @@ public final class OpenAiRoutes {
             OpenAiErrors.send(response, e);
             return;
         }
-        Future<EmbeddingResponse> result;
-        try {
-            result = gateway.embed(exchange, parsed.request());
-        } catch (GatewayError e) {
-            OpenAiErrors.send(response, e);
-            return;
-        }
-        result
+        gateway.embed(exchange, parsed.request())
                 .onSuccess(vectors -> {
                     if (!response.closed() && !response.ended()) {
                         response.putHeader("content-type", "application/json")
