@@ -8,9 +8,12 @@ import dev.gantry.pipeline.Gateway;
 import dev.gantry.provider.UpstreamClient;
 import dev.gantry.provider.ollama.OllamaProvider;
 import dev.gantry.provider.openai.OpenAiProvider;
+import dev.gantry.route.CapacityQueue;
+import dev.gantry.route.Dispatcher;
 import dev.gantry.route.ModelRegistry;
 import dev.gantry.route.ProviderType;
 import dev.gantry.route.Router;
+import dev.gantry.route.RoutingState;
 import dev.gantry.route.UpstreamMonitor;
 import dev.gantry.route.UpstreamUrls;
 import dev.gantry.surface.http.HttpVerticle;
@@ -54,11 +57,14 @@ public final class Gantry {
                     : config.discovery().ollama() != null
                     ? config.discovery().ollama().stream().map(UpstreamUrls::ollama).toList()
                     : List.of(defaultOllama);
-            UpstreamMonitor monitor = new UpstreamMonitor(vertx, registry, nodes, config.discovery().interval());
+            RoutingState routingState = new RoutingState(config.routing().cooldown());
+            UpstreamMonitor monitor = new UpstreamMonitor(vertx, registry, nodes, config.discovery().interval(), routingState.residency());
             GatewayMetrics metrics = new GatewayMetrics();
+            metrics.watchRouting(routingState);
             Authenticator authenticator = new Authenticator(masterKey);
-            Router router = new Router(registry);
-            OpsRoutes ops = new OpsRoutes(monitor, metrics);
+            Router router = new Router(registry, routingState, config);
+            Dispatcher dispatcher = new Dispatcher(vertx, router, config.routing(), new CapacityQueue(config.routing().queue().max()));
+            OpsRoutes ops = new OpsRoutes(monitor, metrics, routingState);
 
             int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
             long drain = config.limits().drainTimeout().toMillis();
@@ -74,7 +80,7 @@ public final class Gantry {
                     // upstream. Measured: see docs/performance.md. Vert.x closes it on undeploy,
                     // after the server has drained.
                     UpstreamClient upstreams = new UpstreamClient(verticleVertx, config.routing());
-                    Gateway gateway = new Gateway(authenticator, router, registry, Map.of(
+                    Gateway gateway = new Gateway(authenticator, dispatcher, registry, Map.of(
                             ProviderType.OLLAMA, new OllamaProvider(upstreams),
                             ProviderType.OPENAI, new OpenAiProvider(upstreams)));
                     ops.mount(routes);

@@ -38,16 +38,26 @@ public final class UpstreamMonitor {
     private final Duration interval;
     private final Map<String, UpstreamStatus> statuses = new ConcurrentHashMap<>();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+    private final Residency residency;
     private long timer = -1;
 
     public UpstreamMonitor(Vertx vertx, ModelRegistry registry, List<String> discoveryNodes, Duration interval) {
+        this(vertx, registry, discoveryNodes, interval, new Residency());
+    }
+
+    /** @param residency receives what each Ollama node has loaded ({@code /api/ps}) on every poll */
+    public UpstreamMonitor(Vertx vertx, ModelRegistry registry, List<String> discoveryNodes, Duration interval, Residency residency) {
         this.vertx = vertx;
         this.registry = registry;
+        this.residency = residency;
         this.discoveryNodes = List.copyOf(discoveryNodes);
         this.interval = interval;
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) CHECK_TIMEOUT_MS).setKeepAlive(true));
         for (Deployment d : registry.configuredDeployments()) {
-            probes.putIfAbsent(d.provider().id() + "@" + d.baseUrl(), d);
+            // Cloud APIs with their own auth schemes are not polled: a failed call moves traffic anyway.
+            if (d.provider() == ProviderType.OLLAMA || d.provider() == ProviderType.OPENAI) {
+                probes.putIfAbsent(d.provider().id() + "@" + d.baseUrl(), d);
+            }
         }
     }
 
@@ -107,7 +117,7 @@ public final class UpstreamMonitor {
             }
             statuses.put(id, new UpstreamStatus(id, "ollama-discovery", true, names.size(), null, System.currentTimeMillis()));
             return (Void) null;
-        }).recover(err -> {
+        }).compose(v -> pollLoaded(node)).recover(err -> {
             int count = failures.merge(node, 1, Integer::sum);
             if (count == 1) {
                 log.warn("Ollama at {} is not reachable ({}); Gantry keeps running and retries every {}s. "
@@ -129,9 +139,27 @@ public final class UpstreamMonitor {
         return get(url, d.apiKey()).map(body -> {
             statuses.put(id, new UpstreamStatus(id, "deployment", true, 0, null, System.currentTimeMillis()));
             return (Void) null;
-        }).recover(err -> {
+        }).compose(v -> d.provider() == ProviderType.OLLAMA ? pollLoaded(d.baseUrl()) : Future.<Void>succeededFuture()).recover(err -> {
             statuses.put(id, new UpstreamStatus(id, "deployment", false, 0, reason(err), System.currentTimeMillis()));
             return Future.succeededFuture();
+        });
+    }
+
+    /** Asks an Ollama node which models it holds in memory; an old Ollama without /api/ps is simply not residency-aware. */
+    private Future<Void> pollLoaded(String node) {
+        return get(node + "/api/ps", null).map(body -> {
+            java.util.Set<String> loaded = new java.util.HashSet<>();
+            for (JsonNode m : body.path("models")) {
+                String name = m.path("name").asText(m.path("model").asText(""));
+                if (!name.isEmpty()) {
+                    loaded.add(name);
+                }
+            }
+            residency.update(node, loaded);
+            return (Void) null;
+        }).otherwise(err -> {
+            residency.forget(node);
+            return null;
         });
     }
 

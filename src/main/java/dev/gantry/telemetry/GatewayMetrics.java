@@ -1,6 +1,10 @@
 package dev.gantry.telemetry;
 
+import dev.gantry.route.DeploymentState;
+import dev.gantry.route.RoutingState;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,6 +25,8 @@ public final class GatewayMetrics {
     private final ConcurrentHashMap<String, Timer> latency = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> tokens = new ConcurrentHashMap<>();
     private final Timer overhead;
+    private final java.util.Set<String> watched = ConcurrentHashMap.newKeySet();
+    private volatile RoutingState routing;
 
     public GatewayMetrics() {
         registry.gauge("gantry_requests_in_flight", inFlight);
@@ -77,7 +83,34 @@ public final class GatewayMetrics {
         return registry;
     }
 
+    /** Deployment health, load and outcomes become metrics; read at scrape time, so they cost the request path nothing. */
+    public void watchRouting(RoutingState routing) {
+        this.routing = routing;
+    }
+
+    private void registerDeployments() {
+        if (routing == null) {
+            return;
+        }
+        for (DeploymentState s : routing.all()) {
+            String id = s.deployment().id();
+            if (!watched.add(id)) {
+                continue;
+            }
+            Gauge.builder("gantry_deployment_healthy", s, st -> st.health(System.nanoTime()) == DeploymentState.Health.HEALTHY ? 1 : 0)
+                    .description("1 while the deployment takes traffic, 0 while it cools down or waits for its probe")
+                    .tag("deployment", id).register(registry);
+            Gauge.builder("gantry_deployment_in_flight", s, DeploymentState::inFlight)
+                    .description("Requests in flight on the deployment").tag("deployment", id).register(registry);
+            FunctionCounter.builder("gantry_deployment_calls", s, DeploymentState::served)
+                    .description("Upstream calls by deployment and outcome").tag("deployment", id).tag("outcome", "success").register(registry);
+            FunctionCounter.builder("gantry_deployment_calls", s, DeploymentState::failed)
+                    .description("Upstream calls by deployment and outcome").tag("deployment", id).tag("outcome", "failure").register(registry);
+        }
+    }
+
     public String scrape() {
+        registerDeployments();
         return registry.scrape();
     }
 }

@@ -3,6 +3,8 @@ package dev.gantry.surface.ops;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.provider.Json;
+import dev.gantry.route.DeploymentState;
+import dev.gantry.route.RoutingState;
 import dev.gantry.route.UpstreamMonitor;
 import dev.gantry.route.UpstreamStatus;
 import dev.gantry.telemetry.GatewayMetrics;
@@ -14,10 +16,12 @@ public final class OpsRoutes {
 
     private final UpstreamMonitor monitor;
     private final GatewayMetrics metrics;
+    private final RoutingState routing;
 
-    public OpsRoutes(UpstreamMonitor monitor, GatewayMetrics metrics) {
+    public OpsRoutes(UpstreamMonitor monitor, GatewayMetrics metrics, RoutingState routing) {
         this.monitor = monitor;
         this.metrics = metrics;
+        this.routing = routing;
     }
 
     public void mount(Router router) {
@@ -41,6 +45,23 @@ public final class OpsRoutes {
                     u.put("error", s.error());
                 }
                 u.put("checked_at", Instant.ofEpochMilli(s.checkedAtMillis()).toString());
+            }
+            ArrayNode deployments = body.putArray("deployments");
+            long now = System.nanoTime();
+            for (DeploymentState s : routing.all()) {
+                ObjectNode d = deployments.addObject();
+                d.put("id", s.deployment().id());
+                d.put("model", s.deployment().publicName());
+                d.put("state", s.health(now).name().toLowerCase(java.util.Locale.ROOT));
+                d.put("in_flight", s.inFlight());
+                d.put("served", s.served());
+                d.put("failed", s.failed());
+                if (!Double.isNaN(s.latencyMillis())) {
+                    d.put("latency_ms", Math.round(s.latencyMillis() * 10) / 10.0);
+                }
+                if (s.lastError() != null) {
+                    d.put("last_error", s.lastError());
+                }
             }
             ctx.response().setStatusCode(ready ? 200 : 503).putHeader("content-type", "application/json").end(body.toString());
         });
