@@ -44,6 +44,7 @@ public final class Gateway {
      * before anything was written to the client.
      */
     public Future<StreamControl> chat(Exchange exchange, ChatCall call) {
+        RequestTags.apply(exchange, call);
         Dispatcher.Size size = new Dispatcher.Size(() -> PromptSize.estimate(call.request()),
                 call.request().maxTokens() == null ? 0 : call.request().maxTokens());
         return dispatcher.dispatch(exchange, call.request().model(), size, (deployment, lease) -> {

@@ -130,8 +130,8 @@ public final class Dispatcher {
                 case Pick.Chosen chosen -> call(chosen.state(), reserve);
                 case Pick.Saturated saturated -> waitForRoom(saturated.retryNanos(), releases);
                 case Pick.Unavailable unavailable -> {
-                    if (lastError == null || failuresInGroup == 0) {
-                        lastError = unavailable.reason();
+                    if (lastError == null || exchange.attempts() == 0) {
+                        lastError = unavailable.reason(); // an upstream's own failure says more; keep that
                     }
                     nextGroup(unavailable.reason());
                 }
@@ -233,7 +233,13 @@ public final class Dispatcher {
                     return;
                 }
             }
-            promise.tryFail(lastError != null ? lastError : reason);
+            GatewayError last = lastError != null ? lastError : reason;
+            if (exchange.hints().privateOnly() && exchange.attempts() > 0) {
+                // Say why the healthy public deployments were never tried.
+                last = new GatewayError(last.kind(), "This request is private, so only deployments marked private were tried, and they failed: "
+                        + last.getMessage(), last.param(), last.code(), last.retryAfterSeconds());
+            }
+            promise.tryFail(last);
         }
 
         /** @param releasesSeen the queue's release count before the pick that found no room */

@@ -64,7 +64,7 @@ public final class ModelRegistry {
                 firstNonNull(d.awsSessionToken(), env.get("AWS_SESSION_TOKEN")),
                 d.maxTokens(), d.tags(), d.rpm(), d.tpm(), d.maxConcurrency(), d.contextWindow(), d.timeout(), d.firstByteTimeout());
         return new Deployment(id, publicName, type, baseUrl, d.model(), apiKey, d.weight(), d.isPrivate(), d.price(),
-                java.util.Set.copyOf(d.tags()), resolved);
+                d.tags().stream().map(t -> t.trim().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet()), resolved);
     }
 
     private static String firstNonNull(String a, String b) {

@@ -25,6 +25,9 @@ public final class Behaviour {
     volatile String inBandErrorMessage;
     volatile Integer promptTokens;
     volatile boolean omitUsage;
+    volatile String retryAfter;
+    volatile int hangAfterChunks = -1;
+    final java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger(-1);
 
     /** Reply with these tokens (one stream chunk each) instead of the default greeting. */
     public Behaviour tokens(String... tokens) {
@@ -92,5 +95,34 @@ public final class Behaviour {
     public Behaviour omitUsage() {
         this.omitUsage = true;
         return this;
+    }
+
+    /** Send headers and {@code chunks} chunks, then nothing more, keeping the connection open. */
+    public Behaviour hangAfterChunks(int chunks) {
+        this.hangAfterChunks = chunks;
+        return this;
+    }
+
+    /** Send this {@code Retry-After} header with the scripted error. */
+    public Behaviour retryAfter(String value) {
+        this.retryAfter = value;
+        return this;
+    }
+
+    /** Apply {@link #failWith} to the next {@code count} requests only, then answer normally. */
+    public Behaviour onlyFirst(int count) {
+        this.failuresLeft.set(count);
+        return this;
+    }
+
+    /** True when this request must get the scripted error (consumes one of {@link #onlyFirst}). */
+    boolean failsNow() {
+        if (errorStatus == 0) {
+            return false;
+        }
+        if (failuresLeft.get() < 0) {
+            return true;
+        }
+        return failuresLeft.getAndDecrement() > 0;
     }
 }

@@ -47,6 +47,7 @@ public final class FakeOllama implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer server;
     private volatile List<String> models = List.of();
+    private volatile List<String> loaded = List.of();
     private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
     private final List<Recorded> chats = new CopyOnWriteArrayList<>();
     private final List<Recorded> embeds = new CopyOnWriteArrayList<>();
@@ -94,6 +95,11 @@ public final class FakeOllama implements AutoCloseable {
             list.add(withTag(n));
         }
         models = List.copyOf(list);
+    }
+
+    /** Models this node reports as loaded in memory on {@code /api/ps}. */
+    public void setLoaded(String... names) {
+        this.loaded = List.of(names);
     }
 
     public List<String> models() {
@@ -173,7 +179,7 @@ public final class FakeOllama implements AutoCloseable {
         } else if (path.equals("/api/tags") && method == HttpMethod.GET) {
             json(req.response(), 200, tags().toString());
         } else if (path.equals("/api/ps") && method == HttpMethod.GET) {
-            json(req.response(), 200, "{\"models\":[]}");
+            json(req.response(), 200, ps().toString());
         } else if (path.equals("/api/chat") || path.equals("/api/embed")) {
             if (method != HttpMethod.POST) {
                 req.response().setStatusCode(405).putHeader("allow", "POST")
@@ -239,6 +245,23 @@ public final class FakeOllama implements AutoCloseable {
         return arr;
     }
 
+    /** What {@code /api/ps} lists: the models set by {@link #setLoaded}, with the fields a real Ollama sends. */
+    private ObjectNode ps() {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode arr = root.putArray("models");
+        for (String name : loaded) {
+            ObjectNode m = arr.addObject();
+            m.put("name", name);
+            m.put("model", name);
+            m.put("size", 1_234_567_890L);
+            m.put("digest", HexFormat.of().formatHex(sha256(name)));
+            m.put("expires_at", Instant.now().plusSeconds(300).toString());
+            m.put("size_vram", 1_234_567_890L);
+            m.put("context_length", 4096);
+        }
+        return root;
+    }
+
     private ObjectNode tags() {
         ObjectNode root = JSON.createObjectNode();
         root.set("models", tagsModels());
@@ -276,7 +299,10 @@ public final class FakeOllama implements AutoCloseable {
         if (b.hangBeforeHeaders) {
             return; // never answer; the connection stays open until the client gives up
         }
-        if (b.errorStatus != 0) {
+        if (b.failsNow()) {
+            if (b.retryAfter != null) {
+                res.putHeader("retry-after", b.retryAfter);
+            }
             raw(res, rec, b.errorStatus, b.errorBody);
             return;
         }
@@ -414,7 +440,10 @@ public final class FakeOllama implements AutoCloseable {
         if (b.hangBeforeHeaders) {
             return;
         }
-        if (b.errorStatus != 0) {
+        if (b.failsNow()) {
+            if (b.retryAfter != null) {
+                res.putHeader("retry-after", b.retryAfter);
+            }
             raw(res, rec, b.errorStatus, b.errorBody);
             return;
         }

@@ -206,7 +206,10 @@ public final class FakeOpenAi implements AutoCloseable {
         if (b.hangBeforeHeaders) {
             return true;
         }
-        if (b.errorStatus != 0) {
+        if (b.failsNow()) {
+            if (b.retryAfter != null) {
+                res.putHeader("retry-after", b.retryAfter);
+            }
             json(res, b.errorStatus, b.errorBody == null ? "" : b.errorBody);
             rec.markCompleted();
             return true;

@@ -23,6 +23,7 @@ final class FrameWriter {
     private final long delayMillis;
     private final int resetAfter;
     private final int errorAfter;
+    private final int hangAfter;
     private final String errorFrame;
     private int next;
 
@@ -37,6 +38,7 @@ final class FrameWriter {
         this.delayMillis = b.chunkDelayMillis;
         this.resetAfter = b.resetAfterChunks;
         this.errorAfter = b.inBandErrorAfterChunks;
+        this.hangAfter = b.hangAfterChunks;
         this.errorFrame = errorFrame;
     }
 
@@ -59,6 +61,10 @@ final class FrameWriter {
         if (resetAfter >= 0 && next >= Math.min(resetAfter, frames.size())) {
             // Make sure what was written reaches the wire, then drop the connection.
             response.write(Buffer.buffer()).onComplete(ar -> request.connection().close());
+            return;
+        }
+        if (hangAfter >= 0 && next >= Math.min(hangAfter, frames.size())) {
+            response.write(Buffer.buffer()); // headers and what was written go out; then silence
             return;
         }
         if (errorAfter >= 0 && next >= Math.min(errorAfter, frames.size())) {

@@ -17,6 +17,8 @@ public final class Recorded {
     private final MultiMap headers;
     private final CompletableFuture<Long> closedEarly = new CompletableFuture<>();
     private volatile boolean completed;
+    private final long receivedNanos = System.nanoTime();
+    private volatile long endNanos = Long.MAX_VALUE;
 
     Recorded(String path, JsonNode body, MultiMap headers) {
         this.path = path;
@@ -51,11 +53,23 @@ public final class Recorded {
         return completed;
     }
 
+    /** When the fake received the request ({@link System#nanoTime()}). */
+    public long receivedNanos() {
+        return receivedNanos;
+    }
+
+    /** When the reply was complete or the connection closed; {@code Long.MAX_VALUE} while in flight. */
+    public long endNanos() {
+        return endNanos;
+    }
+
     void markCompleted() {
         completed = true;
+        endNanos = System.nanoTime();
     }
 
     void markClosed(long nanoTime) {
+        endNanos = Math.min(endNanos, nanoTime);
         closedEarly.complete(nanoTime);
     }
 }

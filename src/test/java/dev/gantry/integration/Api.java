@@ -56,6 +56,19 @@ final class Api {
         return send(b.build());
     }
 
+    /** POST with the master key and extra headers, given as name, value, name, value... */
+    HttpResponse<String> postWith(String path, Object body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(20))
+                .header("content-type", "application/json")
+                .header("authorization", "Bearer " + RunningGantry.MASTER_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
     HttpResponse<String> get(String path) {
         return get(path, RunningGantry.MASTER_KEY);
     }
