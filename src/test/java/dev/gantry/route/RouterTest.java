@@ -129,4 +129,70 @@ class RouterTest {
         assertThat(router.pick("mistral:7b").baseUrl()).isEqualTo("http://gpu-9:11434");
         assertThat(router.pick("solo").provider()).isEqualTo(ProviderType.OPENAI);
     }
+
+    private static final String MIXED = """
+            models:
+              - name: m
+                deployments:
+                  - { provider: ollama, base_url: "http://gpu-1:11434", model: m, tags: [EU], context_window: 100, max_concurrency: 1 }
+                  - { provider: openai, base_url: "http://cloud/v1", model: m, tags: [us] }
+            """;
+
+    private static Pick pick(Router router, dev.gantry.pipeline.RouteHints hints, java.util.Set<String> tried, int prompt) {
+        return router.pick("m", router.group("m"), hints, tried, prompt, 0, System.nanoTime());
+    }
+
+    private static String chosen(Pick p) {
+        assertThat(p).isInstanceOf(Pick.Chosen.class);
+        Pick.Chosen c = (Pick.Chosen) p;
+        c.state().finish(System.nanoTime(), true, false, 0, 0, 0, null);
+        return c.state().deployment().baseUrl();
+    }
+
+    @Test
+    void privacyTagsAndContextWindowFilterDeploymentsAndSayWhyWhenNoneIsLeft() {
+        Router router = router(MIXED);
+        var none = dev.gantry.pipeline.RouteHints.NONE;
+        assertThat(chosen(pick(router, none.withPrivate(), java.util.Set.of(), 10))).isEqualTo("http://gpu-1:11434");
+        assertThat(chosen(pick(router, none.withTags(java.util.Set.of("eu")), java.util.Set.of(), 10))).isEqualTo("http://gpu-1:11434");
+        assertThat(chosen(pick(router, none, java.util.Set.of(), 500))).as("too long for gpu-1").isEqualTo("http://cloud/v1");
+
+        Pick privateTooLong = pick(router, none.withPrivate(), java.util.Set.of(), 500);
+        assertThat(((Pick.Unavailable) privateTooLong).reason().code()).isEqualTo("no_matching_deployment");
+        Pick wrongTag = pick(router, none.withTags(java.util.Set.of("apac")), java.util.Set.of(), 10);
+        assertThat(((Pick.Unavailable) wrongTag).reason().code()).isEqualTo("no_matching_deployment");
+        Pick privateUs = pick(router, new dev.gantry.pipeline.RouteHints(java.util.Set.of("us"), true), java.util.Set.of(), 10);
+        assertThat(((Pick.Unavailable) privateUs).reason().getMessage()).contains("privately").contains("us");
+        Router contextOnly = router(MIXED.replace(", context_window: 100", ", context_window: 100").replace("tags: [us]", "tags: [us], context_window: 50"));
+        assertThat(((Pick.Unavailable) pick(contextOnly, none, java.util.Set.of(), 500)).reason().code()).isEqualTo("context_length_exceeded");
+    }
+
+    @Test
+    void anUntriedDeploymentIsPreferredAndAFullOneIsSaturated() {
+        Router router = router(MIXED);
+        var none = dev.gantry.pipeline.RouteHints.NONE;
+        for (int i = 0; i < 20; i++) {
+            assertThat(chosen(pick(router, none, java.util.Set.of("openai@cloud:80/m"), 10))).isEqualTo("http://gpu-1:11434");
+        }
+        Pick first = pick(router, none.withPrivate(), java.util.Set.of(), 10);
+        Pick second = pick(router, none.withPrivate(), java.util.Set.of(), 10);
+        assertThat(first).isInstanceOf(Pick.Chosen.class);
+        assertThat(second).as("max_concurrency 1 is taken").isInstanceOf(Pick.Saturated.class);
+    }
+
+    @Test
+    void whenEveryDeploymentCoolsDownTheOneThatRecoversFirstIsTriedAsALastResort() {
+        Router router = router(WEIGHTED);
+        long now = System.nanoTime();
+        for (Deployment d : router.group("llama3")) {
+            DeploymentState s = router.state().of(d);
+            for (int i = 0; i < 3; i++) {
+                s.forceAcquire(now, 0);
+                s.finish(now, false, true, 0, 0, 0, "down");
+            }
+        }
+        Pick p = router.pick("llama3", router.group("llama3"), dev.gantry.pipeline.RouteHints.NONE, java.util.Set.of(), 0, 0, now);
+        assertThat(p).isInstanceOf(Pick.Chosen.class);
+        assertThat(((Pick.Chosen) p).lastResort()).isTrue();
+    }
 }
