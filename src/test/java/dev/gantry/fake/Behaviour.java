@@ -93,4 +93,13 @@ public final class Behaviour {
         this.omitUsage = true;
         return this;
     }
+
+    // Appended for FakeAnthropic: an optional retry-after header on scripted errors (null = none).
+    volatile Long retryAfterSeconds;
+
+    /** With {@link #failWith}: also send {@code retry-after: seconds} (fakes that support it: FakeAnthropic). */
+    public Behaviour retryAfter(long seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
+    }
 }

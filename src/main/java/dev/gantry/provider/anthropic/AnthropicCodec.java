@@ -14,6 +14,7 @@ import dev.gantry.model.ToolCall;
 import dev.gantry.model.ToolChoice;
 import dev.gantry.provider.Json;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
@@ -46,7 +47,11 @@ final class AnthropicCodec {
         if (!system.isEmpty()) {
             body.put("system", system);
         }
-        body.set("messages", AnthropicMessages.build(request.messages()));
+        ArrayNode messages = AnthropicMessages.build(request.messages());
+        if (messages.isEmpty()) {
+            throw GatewayError.badRequest("Anthropic needs at least one user or assistant message with content.", "messages");
+        }
+        body.set("messages", messages);
         body.put("stream", true);
         if (!request.stop().isEmpty()) {
             ArrayNode stop = body.putArray("stop_sequences");
@@ -201,19 +206,37 @@ final class AnthropicCodec {
 
     /** The media type from the first bytes of base64 data (magic numbers), or null. */
     static String sniff(String base64) {
-        if (base64.startsWith("iVBORw0KGgo")) {
+        byte[] b;
+        try {
+            b = Base64.getDecoder().decode(base64.substring(0, Math.min(16, base64.length() / 4 * 4)));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (startsWith(b, 0, 0x89, 'P', 'N', 'G')) {
             return "image/png";
         }
-        if (base64.startsWith("/9j/")) {
+        if (startsWith(b, 0, 0xFF, 0xD8, 0xFF)) {
             return "image/jpeg";
         }
-        if (base64.startsWith("R0lGOD")) {
+        if (startsWith(b, 0, 'G', 'I', 'F', '8')) {
             return "image/gif";
         }
-        if (base64.startsWith("UklGR") && base64.length() >= 16 && base64.startsWith("V0VCUA", 10)) {
+        if (startsWith(b, 0, 'R', 'I', 'F', 'F') && startsWith(b, 8, 'W', 'E', 'B', 'P')) {
             return "image/webp";
         }
         return null;
+    }
+
+    private static boolean startsWith(byte[] b, int at, int... magic) {
+        if (b.length < at + magic.length) {
+            return false;
+        }
+        for (int i = 0; i < magic.length; i++) {
+            if ((b[at + i] & 0xFF) != magic[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Tool-call ids must match {@code ^[a-zA-Z0-9_-]+$}; the same rewrite applies to calls and results (PROTOCOLS.md 5.6). */
