@@ -17,9 +17,14 @@ public final class RoutingState {
         this.cooldown = cooldown;
     }
 
+    /**
+     * The state of a deployment within its group. The same upstream may serve two public names
+     * with different settings (max_tokens, limits), so state is kept per group and id.
+     */
     public DeploymentState of(Deployment d) {
-        DeploymentState s = states.get(d.id());
-        return s != null ? s : states.computeIfAbsent(d.id(), id -> new DeploymentState(d, cooldown));
+        String key = d.publicName() + '\u0000' + d.id();
+        DeploymentState s = states.get(key);
+        return s != null ? s : states.computeIfAbsent(key, k -> new DeploymentState(d, cooldown));
     }
 
     public Residency residency() {
@@ -29,7 +34,7 @@ public final class RoutingState {
     /** Every deployment that has been routed to, sorted by id (for /health/ready and metrics). */
     public List<DeploymentState> all() {
         List<DeploymentState> list = new ArrayList<>(states.values());
-        list.sort(Comparator.comparing(s -> s.deployment().id()));
+        list.sort(Comparator.comparing((DeploymentState s) -> s.deployment().id()).thenComparing(s -> s.deployment().publicName()));
         return list;
     }
 }

@@ -94,18 +94,19 @@ public final class GatewayMetrics {
         }
         for (DeploymentState s : routing.all()) {
             String id = s.deployment().id();
-            if (!watched.add(id)) {
+            String model = s.deployment().publicName();
+            if (!watched.add(model + '\u0000' + id)) {
                 continue;
             }
             Gauge.builder("gantry_deployment_healthy", s, st -> st.health(System.nanoTime()) == DeploymentState.Health.HEALTHY ? 1 : 0)
                     .description("1 while the deployment takes traffic, 0 while it cools down or waits for its probe")
-                    .tag("deployment", id).register(registry);
+                    .tag("deployment", id).tag("model", model).register(registry);
             Gauge.builder("gantry_deployment_in_flight", s, DeploymentState::inFlight)
-                    .description("Requests in flight on the deployment").tag("deployment", id).register(registry);
+                    .description("Requests in flight on the deployment").tag("deployment", id).tag("model", model).register(registry);
             FunctionCounter.builder("gantry_deployment_calls", s, DeploymentState::served)
-                    .description("Upstream calls by deployment and outcome").tag("deployment", id).tag("outcome", "success").register(registry);
+                    .description("Upstream calls by deployment and outcome").tag("deployment", id).tag("model", model).tag("outcome", "success").register(registry);
             FunctionCounter.builder("gantry_deployment_calls", s, DeploymentState::failed)
-                    .description("Upstream calls by deployment and outcome").tag("deployment", id).tag("outcome", "failure").register(registry);
+                    .description("Upstream calls by deployment and outcome").tag("deployment", id).tag("model", model).tag("outcome", "failure").register(registry);
         }
     }
 

@@ -125,4 +125,9 @@ public final class Behaviour {
         }
         return failuresLeft.getAndDecrement() > 0;
     }
+
+    /** With {@link #failWith}: also send {@code retry-after: seconds}. */
+    public Behaviour retryAfter(long seconds) {
+        return retryAfter(Long.toString(seconds));
+    }
 }

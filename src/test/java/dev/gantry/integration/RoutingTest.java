@@ -91,8 +91,8 @@ class RoutingTest {
         assertThat(b.path("state").asText()).isEqualTo("cooling_down");
         assertThat(b.path("last_error").asText()).contains("CUDA error");
         assertThat(api.get("/metrics").body())
-                .contains("gantry_deployment_healthy{deployment=\"" + idOf(nodeB) + "\"} 0.0")
-                .contains("gantry_deployment_healthy{deployment=\"" + idOf(nodeA) + "\"} 1.0");
+                .contains("gantry_deployment_healthy{deployment=\"" + idOf(nodeB) + "\",model=\"m\"} 0.0")
+                .contains("gantry_deployment_healthy{deployment=\"" + idOf(nodeA) + "\",model=\"m\"} 1.0");
     }
 
     @Test
