@@ -9,9 +9,11 @@ import java.util.Map;
  * The YAML config as immutable records. Every field is optional; compact constructors fill the
  * defaults and reject values that cannot work, so a loaded config is always usable.
  */
-public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routing routing, Limits limits) {
+public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routing routing, Limits limits, Store store, Redis redis) {
 
     public GantryConfig {
+        store = store == null ? new Store(null, null, null) : store;
+        redis = redis == null ? new Redis(null, null) : redis;
         discovery = discovery == null ? new Discovery(null, null, null) : discovery;
         models = models == null ? List.of() : List.copyOf(models);
         routing = routing == null ? Routing.defaults() : routing;
@@ -23,7 +25,40 @@ public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routin
     }
 
     public static GantryConfig empty() {
-        return new GantryConfig(null, null, null, null);
+        return new GantryConfig(null, null, null, null, null, null);
+    }
+
+    /** The database: a JDBC URL (PostgreSQL in production); none means an embedded SQLite file in the data dir. */
+    public record Store(String url, String user, String password) {
+        public Store {
+            if (url != null && !(url.startsWith("jdbc:postgresql:") || url.startsWith("jdbc:sqlite:"))) {
+                throw new IllegalArgumentException("store.url must be a jdbc:postgresql: or jdbc:sqlite: URL");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Store[" + url + "]"; // never the password
+        }
+    }
+
+    /**
+     * Shared state for many instances: rate-limit counters, budget reservations, invalidations.
+     * None means in-memory (one instance). {@code failOpen}: with Redis down, fall back to
+     * per-instance limits (true, default) or refuse limited requests (false).
+     */
+    public record Redis(String url, Boolean failOpen) {
+        public Redis {
+            failOpen = failOpen == null || failOpen;
+            if (url != null && !(url.startsWith("redis://") || url.startsWith("rediss://") || url.startsWith("unix://"))) {
+                throw new IllegalArgumentException("redis.url must be a redis:// or rediss:// URL");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Redis[configured=" + (url != null) + "]"; // the URL may hold a password
+        }
     }
 
     /** Where to find Ollama nodes and how often to ask them what they serve. */
