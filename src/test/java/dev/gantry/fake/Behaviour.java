@@ -25,6 +25,9 @@ public final class Behaviour {
     volatile String inBandErrorMessage;
     volatile Integer promptTokens;
     volatile boolean omitUsage;
+    volatile String finishReason;
+    volatile String blockReason;
+    volatile String thoughtSignature;
 
     /** Reply with these tokens (one stream chunk each) instead of the default greeting. */
     public Behaviour tokens(String... tokens) {
@@ -91,6 +94,24 @@ public final class Behaviour {
     /** Leave {@code usage} out of non-streamed answers, as some OpenAI-compatible servers do. */
     public Behaviour omitUsage() {
         this.omitUsage = true;
+        return this;
+    }
+
+    /** End the reply with this upstream finish-reason word (e.g. Gemini's SAFETY) instead of the natural one. */
+    public Behaviour finishReason(String reason) {
+        this.finishReason = reason;
+        return this;
+    }
+
+    /** Refuse the prompt as blocked (Gemini: 200 with {@code promptFeedback.blockReason} and no candidates). */
+    public Behaviour blockPrompt(String reason) {
+        this.blockReason = reason;
+        return this;
+    }
+
+    /** Attach this opaque signature to the first tool call (Gemini 3 {@code thoughtSignature}). */
+    public Behaviour thoughtSignature(String signature) {
+        this.thoughtSignature = signature;
         return this;
     }
 }
