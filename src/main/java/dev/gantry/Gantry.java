@@ -7,6 +7,7 @@ import dev.gantry.config.Settings;
 import dev.gantry.pipeline.Gateway;
 import dev.gantry.provider.UpstreamClient;
 import dev.gantry.provider.anthropic.AnthropicProvider;
+import dev.gantry.provider.gemini.GeminiProvider;
 import dev.gantry.provider.ollama.OllamaProvider;
 import dev.gantry.provider.openai.OpenAiProvider;
 import dev.gantry.route.CapacityQueue;
@@ -84,7 +85,8 @@ public final class Gantry {
                     Gateway gateway = new Gateway(authenticator, dispatcher, registry, Map.of(
                             ProviderType.OLLAMA, new OllamaProvider(upstreams),
                             ProviderType.OPENAI, new OpenAiProvider(upstreams),
-                            ProviderType.ANTHROPIC, new AnthropicProvider(upstreams)));
+                            ProviderType.ANTHROPIC, new AnthropicProvider(upstreams),
+                            ProviderType.GEMINI, new GeminiProvider(upstreams)));
                     ops.mount(routes);
                     new OpenAiRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);
                 }, drain);

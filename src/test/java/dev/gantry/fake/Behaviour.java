@@ -29,6 +29,10 @@ public final class Behaviour {
     volatile int hangAfterChunks = -1;
     final java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger(-1);
 
+    volatile String finishReason;
+    volatile String blockReason;
+    volatile String thoughtSignature;
+
     /** Reply with these tokens (one stream chunk each) instead of the default greeting. */
     public Behaviour tokens(String... tokens) {
         this.tokens = List.of(tokens);
@@ -129,5 +133,23 @@ public final class Behaviour {
     /** With {@link #failWith}: also send {@code retry-after: seconds}. */
     public Behaviour retryAfter(long seconds) {
         return retryAfter(Long.toString(seconds));
+    }
+
+    /** End the reply with this upstream finish-reason word (e.g. Gemini's SAFETY) instead of the natural one. */
+    public Behaviour finishReason(String reason) {
+        this.finishReason = reason;
+        return this;
+    }
+
+    /** Refuse the prompt as blocked (Gemini: 200 with {@code promptFeedback.blockReason} and no candidates). */
+    public Behaviour blockPrompt(String reason) {
+        this.blockReason = reason;
+        return this;
+    }
+
+    /** Attach this opaque signature to the first tool call (Gemini 3 {@code thoughtSignature}). */
+    public Behaviour thoughtSignature(String signature) {
+        this.thoughtSignature = signature;
+        return this;
     }
 }
