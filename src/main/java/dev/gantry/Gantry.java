@@ -6,6 +6,8 @@ import dev.gantry.config.GantryConfig;
 import dev.gantry.config.Settings;
 import dev.gantry.pipeline.Gateway;
 import dev.gantry.provider.UpstreamClient;
+import dev.gantry.provider.azure.AzureProvider;
+import dev.gantry.provider.bedrock.BedrockProvider;
 import dev.gantry.provider.ollama.OllamaProvider;
 import dev.gantry.provider.openai.OpenAiProvider;
 import dev.gantry.route.ModelRegistry;
@@ -76,7 +78,9 @@ public final class Gantry {
                     UpstreamClient upstreams = new UpstreamClient(verticleVertx, config.routing());
                     Gateway gateway = new Gateway(authenticator, router, registry, Map.of(
                             ProviderType.OLLAMA, new OllamaProvider(upstreams),
-                            ProviderType.OPENAI, new OpenAiProvider(upstreams)));
+                            ProviderType.OPENAI, new OpenAiProvider(upstreams),
+                            ProviderType.AZURE, new AzureProvider(upstreams),
+                            ProviderType.BEDROCK, new BedrockProvider(upstreams)));
                     ops.mount(routes);
                     new OpenAiRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);
                 }, drain);
