@@ -55,14 +55,21 @@ public final class BedrockProvider implements Provider {
         String url = deployment.baseUrl() + "/model/" + PathSegments.encode(deployment.upstreamModel())
                 + (stream ? "/converse-stream" : "/converse");
         byte[] body;
-        MultiMap headers;
         try {
             body = Json.MAPPER.writeValueAsBytes(ConverseCodec.body(request, deployment.config().maxTokens()));
-            headers = headers(deployment, url, body, stream);
         } catch (GatewayError e) {
             return Future.failedFuture(e);
         } catch (Exception e) {
             return Future.failedFuture(GatewayError.badRequest("The request cannot be encoded for Bedrock: " + e.getMessage(), null));
+        }
+        MultiMap headers;
+        try {
+            headers = headers(deployment, url, body, stream);
+        } catch (GatewayError e) {
+            return Future.failedFuture(e);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(GatewayError.of(ErrorKind.UPSTREAM_ERROR, "The request to " + deployment.id()
+                    + " could not be signed: " + e.getClass().getSimpleName()).asRetryable());
         }
         return client.send(exchange, deployment, HttpMethod.POST, url, headers, Buffer.buffer(body))
                 .map(response -> {
