@@ -7,6 +7,8 @@ import dev.gantry.config.Settings;
 import dev.gantry.pipeline.Gateway;
 import dev.gantry.provider.UpstreamClient;
 import dev.gantry.provider.anthropic.AnthropicProvider;
+import dev.gantry.provider.azure.AzureProvider;
+import dev.gantry.provider.bedrock.BedrockProvider;
 import dev.gantry.provider.gemini.GeminiProvider;
 import dev.gantry.provider.ollama.OllamaProvider;
 import dev.gantry.provider.openai.OpenAiProvider;
@@ -86,7 +88,9 @@ public final class Gantry {
                             ProviderType.OLLAMA, new OllamaProvider(upstreams),
                             ProviderType.OPENAI, new OpenAiProvider(upstreams),
                             ProviderType.ANTHROPIC, new AnthropicProvider(upstreams),
-                            ProviderType.GEMINI, new GeminiProvider(upstreams)));
+                            ProviderType.GEMINI, new GeminiProvider(upstreams),
+                            ProviderType.AZURE, new AzureProvider(upstreams),
+                            ProviderType.BEDROCK, new BedrockProvider(upstreams)));
                     ops.mount(routes);
                     new OpenAiRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);
                 }, drain);

@@ -27,7 +27,7 @@ public final class UpstreamErrors {
     public static GatewayError fromStatus(Deployment d, int status, MultiMap headers, Buffer body) {
         GatewayError error = classify(d, status, headers, body);
         boolean retryable = status == 401 || status == 403 || status == 404 || status == 408 || status == 409
-                || status == 429 || status >= 500;
+                || status == 429 || status >= 500 || error.kind() == ErrorKind.RATE_LIMITED || error.kind() == ErrorKind.OVERLOADED;
         return retryable ? error.asRetryable() : error;
     }
 
@@ -35,6 +35,10 @@ public final class UpstreamErrors {
         String upstreamMessage = scrub(extractMessage(body));
         String from = " (from " + d.id() + ")";
         Long retryAfter = retryAfterSeconds(headers);
+        GatewayError vendor = VendorErrors.classify(status, headers, body, upstreamMessage, from, retryAfter);
+        if (vendor != null) {
+            return vendor;
+        }
         String lower = upstreamMessage.toLowerCase(Locale.ROOT);
         if (status == 400 && (lower.contains("context") && (lower.contains("length") || lower.contains("window")) || lower.contains("too long"))) {
             return new GatewayError(ErrorKind.BAD_REQUEST, "The prompt is too long for this model: " + upstreamMessage, "messages", "context_length_exceeded", null);

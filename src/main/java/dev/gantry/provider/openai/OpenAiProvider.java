@@ -37,9 +37,16 @@ public final class OpenAiProvider implements Provider, PassThrough {
     private static final int MAX_RESPONSE = 64 * 1024 * 1024;
 
     private final UpstreamClient client;
+    private final OpenAiEndpoint endpoint;
 
     public OpenAiProvider(UpstreamClient client) {
+        this(client, OpenAiEndpoint.STANDARD);
+    }
+
+    /** An OpenAI-wire upstream at other URLs or with another key header (Azure OpenAI). */
+    public OpenAiProvider(UpstreamClient client, OpenAiEndpoint endpoint) {
         this.client = client;
+        this.endpoint = endpoint;
     }
 
     @Override
@@ -49,9 +56,9 @@ public final class OpenAiProvider implements Provider, PassThrough {
 
     @Override
     public Future<StreamControl> chat(Exchange exchange, Deployment deployment, ChatRequest request, ChunkSink sink) {
-        boolean official = deployment.baseUrl().startsWith("https://api.openai.com");
+        boolean official = endpoint.takesMaxCompletionTokens(deployment);
         Buffer body = Buffer.buffer(OpenAiCodec.chatBody(request, deployment.upstreamModel(), official).toString());
-        return client.send(exchange, deployment, HttpMethod.POST, deployment.baseUrl() + "/chat/completions", headers(deployment), body)
+        return client.send(exchange, deployment, HttpMethod.POST, endpoint.url(deployment, "chat/completions"), headers(deployment), body)
                 .map(response -> {
                     OpenAiStreamDecoder decoder = new OpenAiStreamDecoder();
                     readEvents(response, event -> {
@@ -82,7 +89,7 @@ public final class OpenAiProvider implements Provider, PassThrough {
             options.put("include_usage", true); // Gantry always needs usage; dropped below if the client did not ask
         }
         Buffer bytes = Buffer.buffer(body.toString());
-        return client.send(exchange, deployment, HttpMethod.POST, deployment.baseUrl() + "/chat/completions", headers(deployment), bytes)
+        return client.send(exchange, deployment, HttpMethod.POST, endpoint.url(deployment, "chat/completions"), headers(deployment), bytes)
                 .map(response -> {
                     if (stream) {
                         relayStream(response, deployment, clientWantsUsage, sink);
@@ -138,6 +145,8 @@ public final class OpenAiProvider implements Provider, PassThrough {
                         return; // the usage chunk Gantry asked for on its own behalf
                     }
                 }
+            } else if (data.contains("\"choices\":[]")) {
+                return; // Azure's prompt_filter_results chunk: no choice, no usage; clients reading choices[0] trip on it
             }
             if (data.contains("\"finish_reason\":\"")) {
                 complete[0] = true;
@@ -182,7 +191,7 @@ public final class OpenAiProvider implements Provider, PassThrough {
         if (request.dimensions() != null) {
             body.put("dimensions", request.dimensions());
         }
-        return client.send(exchange, deployment, HttpMethod.POST, deployment.baseUrl() + "/embeddings", headers(deployment),
+        return client.send(exchange, deployment, HttpMethod.POST, endpoint.url(deployment, "embeddings"), headers(deployment),
                         Buffer.buffer(body.toString()))
                 .compose(response -> response.body(MAX_RESPONSE))
                 .map(bytes -> parseEmbeddings(bytes, request.inputs().size()));
@@ -222,13 +231,11 @@ public final class OpenAiProvider implements Provider, PassThrough {
         return new EmbeddingResponse(vectors, node.path("usage").path("prompt_tokens").asLong(0));
     }
 
-    private static MultiMap headers(Deployment deployment) {
+    private MultiMap headers(Deployment deployment) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .add("content-type", "application/json")
                 .add("accept", "application/json, text/event-stream");
-        if (deployment.apiKey() != null && !deployment.apiKey().isEmpty()) {
-            headers.add("authorization", "Bearer " + deployment.apiKey());
-        }
+        endpoint.authorize(deployment, headers);
         return headers;
     }
 }
