@@ -12,23 +12,43 @@ public final class GatewayError extends RuntimeException {
     private final String code;
     private final Long retryAfterSeconds;
     private final boolean retryable;
+    private final boolean failoverOnly;
 
     public GatewayError(ErrorKind kind, String message, String param, String code, Long retryAfterSeconds) {
         this(kind, message, param, code, retryAfterSeconds, false);
     }
 
     public GatewayError(ErrorKind kind, String message, String param, String code, Long retryAfterSeconds, boolean retryable) {
+        this(kind, message, param, code, retryAfterSeconds, retryable, false);
+    }
+
+    private GatewayError(ErrorKind kind, String message, String param, String code, Long retryAfterSeconds, boolean retryable,
+                         boolean failoverOnly) {
         super(message, null, false, false);
         this.kind = kind;
         this.param = param;
         this.code = code;
         this.retryAfterSeconds = retryAfterSeconds;
         this.retryable = retryable;
+        this.failoverOnly = failoverOnly;
     }
 
     /** The same error, marked as one another attempt (same or another deployment) may not hit. */
     public GatewayError asRetryable() {
-        return retryable ? this : new GatewayError(kind, getMessage(), param, code, retryAfterSeconds, true);
+        return retryable && !failoverOnly ? this : new GatewayError(kind, getMessage(), param, code, retryAfterSeconds, true, false);
+    }
+
+    /**
+     * The same error, marked as worth trying on <em>another</em> deployment only: the deployment's
+     * key was refused or it lacks the model, and asking it again would get the same answer.
+     */
+    public GatewayError asFailoverOnly() {
+        return new GatewayError(kind, getMessage(), param, code, retryAfterSeconds, true, true);
+    }
+
+    /** True when only another deployment may succeed (see {@link #asFailoverOnly}). */
+    public boolean failoverOnly() {
+        return failoverOnly;
     }
 
     /**

@@ -26,8 +26,11 @@ public final class UpstreamErrors {
 
     public static GatewayError fromStatus(Deployment d, int status, MultiMap headers, Buffer body) {
         GatewayError error = classify(d, status, headers, body);
-        boolean retryable = status == 401 || status == 403 || status == 404 || status == 408 || status == 409
-                || status == 429 || status >= 500 || error.kind() == ErrorKind.RATE_LIMITED || error.kind() == ErrorKind.OVERLOADED;
+        if (status == 401 || status == 403 || status == 404) {
+            return error.asFailoverOnly();
+        }
+        boolean retryable = status == 408 || status == 409 || status == 429 || status >= 500
+                || error.kind() == ErrorKind.RATE_LIMITED || error.kind() == ErrorKind.OVERLOADED;
         return retryable ? error.asRetryable() : error;
     }
 

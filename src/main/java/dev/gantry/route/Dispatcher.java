@@ -194,6 +194,10 @@ public final class Dispatcher {
                 next(); // another deployment is fresh: fail over at once
                 return;
             }
+            if (error.failoverOnly()) {
+                nextGroup(error); // its key or model is the problem: asking it again would not help
+                return;
+            }
             long delay = backoffMillis(failuresInGroup);
             if (error.retryAfterSeconds() != null) {
                 long asked = error.retryAfterSeconds() * 1000;
