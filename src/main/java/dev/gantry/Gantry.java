@@ -20,6 +20,8 @@ import dev.gantry.route.Router;
 import dev.gantry.route.RoutingState;
 import dev.gantry.route.UpstreamMonitor;
 import dev.gantry.route.UpstreamUrls;
+import dev.gantry.store.Database;
+import dev.gantry.store.Stores;
 import dev.gantry.surface.http.HttpVerticle;
 import dev.gantry.surface.openai.OpenAiRoutes;
 import dev.gantry.surface.ops.OpsRoutes;
@@ -41,12 +43,14 @@ public final class Gantry {
 
     private final Vertx vertx;
     private final UpstreamMonitor monitor;
+    private final Stores stores;
     private final int port;
     private final String deploymentId;
 
-    private Gantry(Vertx vertx, UpstreamMonitor monitor, int port, String deploymentId) {
+    private Gantry(Vertx vertx, UpstreamMonitor monitor, Stores stores, int port, String deploymentId) {
         this.vertx = vertx;
         this.monitor = monitor;
+        this.stores = stores;
         this.port = port;
         this.deploymentId = deploymentId;
     }
@@ -54,6 +58,14 @@ public final class Gantry {
     /** Starts everything and returns once the server listens. */
     public static Gantry start(Settings settings, GantryConfig config, MasterKey masterKey) throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+        Stores stores;
+        try {
+            GantryConfig.Store store = config.store();
+            stores = Stores.open(store.url() != null ? store.url() : Database.defaultUrl(settings.dataDir()), store.user(), store.password());
+        } catch (Exception e) {
+            vertx.close();
+            throw e;
+        }
         try {
             String defaultOllama = UpstreamUrls.ollama(settings.ollamaHost());
             ModelRegistry registry = new ModelRegistry(config, defaultOllama, settings.env());
@@ -65,7 +77,7 @@ public final class Gantry {
             UpstreamMonitor monitor = new UpstreamMonitor(vertx, registry, nodes, config.discovery().interval(), routingState.residency());
             GatewayMetrics metrics = new GatewayMetrics();
             metrics.watchRouting(routingState);
-            Authenticator authenticator = new Authenticator(masterKey);
+            Authenticator authenticator = new Authenticator(masterKey, stores.directory());
             Router router = new Router(registry, routingState, config);
             Dispatcher dispatcher = new Dispatcher(vertx, router, config.routing(), new CapacityQueue(config.routing().queue().max()));
             OpsRoutes ops = new OpsRoutes(monitor, metrics, routingState);
@@ -99,11 +111,17 @@ public final class Gantry {
             }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
             int actual = first.get().actualPort();
             monitor.start().await(10, TimeUnit.SECONDS);
-            return new Gantry(vertx, monitor, actual, deploymentId);
+            return new Gantry(vertx, monitor, stores, actual, deploymentId);
         } catch (Exception e) {
             vertx.close();
+            stores.close();
             throw e;
         }
+    }
+
+    /** The database side: keys, teams, users, spend, audit (tests and admin tools). */
+    public Stores stores() {
+        return stores;
     }
 
     public int port() {
@@ -123,5 +141,6 @@ public final class Gantry {
         } catch (Exception e) {
             log.warn("Shutdown did not finish cleanly: {}", e.toString());
         }
+        stores.close();
     }
 }
