@@ -105,6 +105,7 @@ public final class Gantry {
                             ProviderType.BEDROCK, new BedrockProvider(upstreams)));
                     ops.mount(routes);
                     new OpenAiRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);
+                    new dev.gantry.surface.anthropic.AnthropicRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);
                 }, drain);
                 first.compareAndSet(null, v);
                 return v;
