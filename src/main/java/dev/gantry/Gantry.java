@@ -14,6 +14,7 @@ import dev.gantry.route.Router;
 import dev.gantry.route.UpstreamMonitor;
 import dev.gantry.route.UpstreamUrls;
 import dev.gantry.surface.http.HttpVerticle;
+import dev.gantry.surface.ollama.OllamaRoutes;
 import dev.gantry.surface.openai.OpenAiRoutes;
 import dev.gantry.surface.ops.OpsRoutes;
 import dev.gantry.telemetry.GatewayMetrics;
@@ -79,6 +80,7 @@ public final class Gantry {
                             ProviderType.OPENAI, new OpenAiProvider(upstreams)));
                     ops.mount(routes);
                     new OpenAiRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);
+                    new OllamaRoutes(gateway, metrics, config.limits().maxBody(), config.surfaces().ollama()).mount(routes);
                 }, drain);
                 first.compareAndSet(null, v);
                 return v;
