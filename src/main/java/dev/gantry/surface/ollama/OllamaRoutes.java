@@ -23,6 +23,7 @@ import dev.gantry.surface.ollama.OllamaErrors.Endpoint;
 import dev.gantry.surface.ollama.OllamaJson.Shape;
 import dev.gantry.telemetry.GatewayMetrics;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
@@ -320,7 +321,12 @@ public final class OllamaRoutes {
     // ---------------------------------------------------------------- plain answers
 
     private static void running(RoutingContext ctx) {
-        ctx.response().putHeader("content-type", "text/plain; charset=utf-8").end("Ollama is running");
+        HttpServerResponse response = ctx.response().putHeader("content-type", "text/plain; charset=utf-8");
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            response.end(); // clients probe with HEAD; a body there would corrupt a kept-alive connection
+        } else {
+            response.end("Ollama is running");
+        }
     }
 
     private static void json(HttpServerResponse response, Buffer body) {
