@@ -42,11 +42,12 @@ final class OllamaOptions {
         Long seed = null;
         List<String> stop = List.of();
         if (options != null) {
-            Long numPredict = Fields.optionalInteger(options, "num_predict", "options.num_predict", -2, Integer.MAX_VALUE);
-            maxTokens = numPredict == null || numPredict <= 0 ? null : numPredict.intValue(); // -1 unlimited, -2 fill context
-            temperature = Fields.optionalNumber(options, "temperature", "options.temperature", 0, Double.MAX_VALUE);
+            Long numPredict = whole(options, "num_predict");
+            // -1 = unlimited, -2 = fill the context: no limit either way
+            maxTokens = numPredict == null || numPredict <= 0 ? null : (int) Math.min(numPredict, Integer.MAX_VALUE);
+            temperature = Fields.optionalNumber(options, "temperature", "options.temperature", 0, 100);
             topP = Fields.optionalNumber(options, "top_p", "options.top_p", 0, 1);
-            seed = Fields.optionalInteger(options, "seed", "options.seed", Long.MIN_VALUE, Long.MAX_VALUE);
+            seed = whole(options, "seed");
             stop = stop(options);
             for (String penalty : new String[] {"presence_penalty", "frequency_penalty"}) {
                 Double v = Fields.optionalNumber(options, penalty, "options." + penalty, -Double.MAX_VALUE, Double.MAX_VALUE);
@@ -69,6 +70,18 @@ final class OllamaOptions {
         }
         return new ChatRequest(publicModel, messages, stream, false, maxTokens, temperature, topP, seed, stop,
                 tools, null, format(body), extra);
+    }
+
+    /** An integer option. Ollama reads options as JSON numbers and truncates, so {@code 128.0} is 128 there too. */
+    private static Long whole(JsonNode options, String field) {
+        JsonNode n = options.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isNumber() || !n.canConvertToLong()) {
+            throw Fields.wrongType("options." + field, "an integer", n);
+        }
+        return n.asLong();
     }
 
     private static List<String> stop(JsonNode options) {
