@@ -23,6 +23,7 @@ import dev.gantry.route.UpstreamUrls;
 import dev.gantry.store.Database;
 import dev.gantry.store.Stores;
 import dev.gantry.surface.http.HttpVerticle;
+import dev.gantry.surface.ollama.OllamaRoutes;
 import dev.gantry.surface.openai.OpenAiRoutes;
 import dev.gantry.surface.ops.OpsRoutes;
 import dev.gantry.telemetry.GatewayMetrics;
@@ -106,6 +107,7 @@ public final class Gantry {
                     ops.mount(routes);
                     new OpenAiRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);
                     new dev.gantry.surface.anthropic.AnthropicRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);
+                    new OllamaRoutes(gateway, metrics, config.limits().maxBody(), config.surfaces().ollama()).mount(routes);
                 }, drain);
                 first.compareAndSet(null, v);
                 return v;

@@ -9,7 +9,8 @@ import java.util.Map;
  * The YAML config as immutable records. Every field is optional; compact constructors fill the
  * defaults and reject values that cannot work, so a loaded config is always usable.
  */
-public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routing routing, Limits limits, Store store, Redis redis) {
+public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routing routing, Limits limits, Store store, Redis redis,
+                           Surfaces surfaces) {
 
     public GantryConfig {
         store = store == null ? new Store(null, null, null) : store;
@@ -18,6 +19,7 @@ public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routin
         models = models == null ? List.of() : List.copyOf(models);
         routing = routing == null ? Routing.defaults() : routing;
         limits = limits == null ? new Limits(null, null) : limits;
+        surfaces = surfaces == null ? new Surfaces(null) : surfaces;
         long distinct = models.stream().map(ModelConfig::name).distinct().count();
         if (distinct != models.size()) {
             throw new IllegalArgumentException("models: each name may appear only once");
@@ -25,7 +27,7 @@ public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routin
     }
 
     public static GantryConfig empty() {
-        return new GantryConfig(null, null, null, null, null, null);
+        return new GantryConfig(null, null, null, null, null, null, null);
     }
 
     /** The database: a JDBC URL (PostgreSQL in production); none means an embedded SQLite file in the data dir. */
@@ -258,6 +260,24 @@ public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routin
             if (maxBody < 1024) {
                 throw new IllegalArgumentException("limits.max_body must be at least 1KiB");
             }
+        }
+    }
+
+    /** Settings of the inbound APIs. */
+    public record Surfaces(OllamaSurface ollama) {
+        public Surfaces {
+            ollama = ollama == null ? new OllamaSurface(null) : ollama;
+        }
+    }
+
+    /**
+     * The Ollama-native surface. {@code keylessNetworks} (CIDR blocks, off when empty) may call it
+     * without a key, as ollama clients and Open WebUI do by default, and then act with the master key.
+     */
+    public record OllamaSurface(List<String> keylessNetworks) {
+        public OllamaSurface {
+            keylessNetworks = keylessNetworks == null ? List.of() : List.copyOf(keylessNetworks);
+            dev.gantry.auth.CidrMatcher.of(keylessNetworks); // rejects a malformed block at load time, with its line
         }
     }
 }

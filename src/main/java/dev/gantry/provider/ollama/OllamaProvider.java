@@ -11,7 +11,9 @@ import dev.gantry.model.GatewayError;
 import dev.gantry.pipeline.Exchange;
 import dev.gantry.provider.ChunkSink;
 import dev.gantry.provider.Json;
+import dev.gantry.provider.PassThrough;
 import dev.gantry.provider.Provider;
+import dev.gantry.provider.RawSink;
 import dev.gantry.provider.StreamControl;
 import dev.gantry.provider.UpstreamClient;
 import dev.gantry.provider.UpstreamResponse;
@@ -29,7 +31,7 @@ import java.util.List;
  * layer, which drops num_ctx, keep_alive, think and timings. Chat always streams upstream so
  * a hung node and a client disconnect are both noticed between tokens.
  */
-public final class OllamaProvider implements Provider {
+public final class OllamaProvider implements Provider, PassThrough {
 
     private static final int MAX_LINE = 8 * 1024 * 1024;
     private static final int MAX_EMBED_RESPONSE = 256 * 1024 * 1024;
@@ -53,6 +55,32 @@ public final class OllamaProvider implements Provider {
         return client.send(exchange, deployment, HttpMethod.POST, deployment.baseUrl() + "/api/chat", headers(deployment), body)
                 .map(response -> {
                     stream(response, sink);
+                    return response;
+                });
+    }
+
+    @Override
+    public String wireApi() {
+        return "ollama";
+    }
+
+    /**
+     * Ollama client → Ollama node: the client's {@code /api/chat} body goes on with only
+     * {@code model} (and, for a non-streaming client, {@code stream}) changed. See {@link OllamaRelay}.
+     */
+    @Override
+    public Future<StreamControl> relayChat(Exchange exchange, Deployment deployment, ObjectNode body, ChatRequest request,
+                                           RawSink sink) {
+        body.put("model", deployment.upstreamModel());
+        body.put("stream", true);
+        Buffer bytes = Buffer.buffer(body.toString());
+        return client.send(exchange, deployment, HttpMethod.POST, deployment.baseUrl() + "/api/chat", headers(deployment), bytes)
+                .map(response -> {
+                    if (request.stream()) {
+                        OllamaRelay.stream(response, sink);
+                    } else {
+                        OllamaRelay.aggregate(response, sink);
+                    }
                     return response;
                 });
     }
