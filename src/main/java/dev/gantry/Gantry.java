@@ -4,6 +4,7 @@ import dev.gantry.auth.Authenticator;
 import dev.gantry.auth.MasterKey;
 import dev.gantry.config.GantryConfig;
 import dev.gantry.config.Settings;
+import dev.gantry.pipeline.Accounting;
 import dev.gantry.pipeline.Gateway;
 import dev.gantry.provider.UpstreamClient;
 import dev.gantry.provider.anthropic.AnthropicProvider;
@@ -82,6 +83,15 @@ public final class Gantry {
             Router router = new Router(registry, routingState, config);
             Dispatcher dispatcher = new Dispatcher(vertx, router, config.routing(), new CapacityQueue(config.routing().queue().max()));
             OpsRoutes ops = new OpsRoutes(monitor, metrics, routingState);
+            // Interim: spend goes straight to the store off the event loop (the spool replaces this).
+            java.util.concurrent.ExecutorService spendWriter = java.util.concurrent.Executors.newSingleThreadExecutor();
+            Accounting accounting = new Accounting(event -> spendWriter.execute(() -> {
+                try {
+                    stores.spend().insertBatch(List.of(event));
+                } catch (Exception e) {
+                    log.warn("Spend event {} not stored: {}", event.id(), e.toString());
+                }
+            }));
 
             int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
             long drain = config.limits().drainTimeout().toMillis();
@@ -103,7 +113,7 @@ public final class Gantry {
                             ProviderType.ANTHROPIC, new AnthropicProvider(upstreams),
                             ProviderType.GEMINI, new GeminiProvider(upstreams),
                             ProviderType.AZURE, new AzureProvider(upstreams),
-                            ProviderType.BEDROCK, new BedrockProvider(upstreams)));
+                            ProviderType.BEDROCK, new BedrockProvider(upstreams)), accounting);
                     ops.mount(routes);
                     new OpenAiRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);
                     new dev.gantry.surface.anthropic.AnthropicRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);

@@ -134,7 +134,7 @@ public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routin
                 throw new IllegalArgumentException("deployment weight must not be negative");
             }
             isPrivate = isPrivate != null ? isPrivate : provider.equals("ollama");
-            price = price == null ? Price.FREE : price;
+            // price stays null when not written: the registry then uses the built-in price table
             tags = tags == null ? List.of() : List.copyOf(tags);
             positive("max_tokens", maxTokens);
             positive("rpm", rpm);

@@ -23,6 +23,10 @@ public final class Exchange {
     private String deployment;
     private int attempts;
     private RouteHints hints = RouteHints.NONE;
+    private long costNanos = -1;
+    private java.util.function.LongConsumer costListener;
+    private final List<Runnable> finishHooks = new ArrayList<>(1);
+    private boolean finished;
     private final List<Runnable> cancelHooks = new ArrayList<>(2);
 
     public Exchange(String route) {
@@ -108,6 +112,44 @@ public final class Exchange {
     public void attempted(String deploymentId) {
         this.deployment = deploymentId;
         this.attempts++;
+    }
+
+    /** What this request cost, in nano-dollars; -1 until it is known (the answer ended). */
+    public long costNanos() {
+        return costNanos;
+    }
+
+    public void cost(long nanos) {
+        this.costNanos = nanos;
+        if (costListener != null) {
+            costListener.accept(nanos);
+        }
+    }
+
+    /** Told the cost once it is known (the surface writes it as a header or trailer). */
+    public void onCost(java.util.function.LongConsumer listener) {
+        this.costListener = listener;
+    }
+
+    /** Runs {@code hook} once when the request is over, however it ended (answered, failed, abandoned). */
+    public void onFinish(Runnable hook) {
+        if (finished) {
+            hook.run();
+        } else {
+            finishHooks.add(hook);
+        }
+    }
+
+    /** Called exactly once by the surface when the response ended or the client went away. */
+    public void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        for (Runnable hook : finishHooks) {
+            hook.run();
+        }
+        finishHooks.clear();
     }
 
     public boolean isCancelled() {

@@ -1,6 +1,11 @@
 package dev.gantry.pipeline;
 
 import dev.gantry.auth.Authenticator;
+import dev.gantry.auth.Principal;
+import dev.gantry.model.ChatRequest;
+import dev.gantry.model.ErrorKind;
+import dev.gantry.model.GatewayError;
+import dev.gantry.model.Usage;
 import dev.gantry.model.EmbeddingRequest;
 import dev.gantry.model.EmbeddingResponse;
 import dev.gantry.provider.PassThrough;
@@ -8,6 +13,7 @@ import dev.gantry.provider.Provider;
 import dev.gantry.provider.StreamControl;
 import dev.gantry.route.Deployment;
 import dev.gantry.route.Dispatcher;
+import dev.gantry.route.Lease;
 import dev.gantry.route.ModelRegistry;
 import dev.gantry.route.ProviderType;
 import io.vertx.core.Future;
@@ -25,12 +31,15 @@ public final class Gateway {
     private final Dispatcher dispatcher;
     private final ModelRegistry registry;
     private final Map<ProviderType, Provider> providers;
+    private final Accounting accounting;
 
-    public Gateway(Authenticator authenticator, Dispatcher dispatcher, ModelRegistry registry, Map<ProviderType, Provider> providers) {
+    public Gateway(Authenticator authenticator, Dispatcher dispatcher, ModelRegistry registry, Map<ProviderType, Provider> providers,
+                   Accounting accounting) {
         this.authenticator = authenticator;
         this.dispatcher = dispatcher;
         this.registry = registry;
         this.providers = Map.copyOf(providers);
+        this.accounting = accounting;
     }
 
     /** @throws dev.gantry.model.GatewayError 401 when the key is missing or wrong */
@@ -45,21 +54,61 @@ public final class Gateway {
      */
     public Future<StreamControl> chat(Exchange exchange, ChatCall call) {
         RequestTags.apply(exchange, call);
-        Dispatcher.Size size = new Dispatcher.Size(() -> PromptSize.estimate(call.request()),
-                call.request().maxTokens() == null ? 0 : call.request().maxTokens());
-        return dispatcher.dispatch(exchange, call.request().model(), size, (deployment, lease) -> {
+        ChatRequest request = call.request();
+        GatewayError refused = access(exchange, request.model());
+        if (refused != null) {
+            return Future.failedFuture(refused);
+        }
+        Dispatcher.Size size = new Dispatcher.Size(() -> PromptSize.estimate(request), request.maxTokens() == null ? 0 : request.maxTokens());
+        return dispatcher.dispatch(exchange, request.model(), size, (deployment, lease) -> {
+            AttemptEnd end = attemptEnd(exchange, deployment, lease, request);
             Provider provider = provider(deployment);
             if (call.canRelay() && provider instanceof PassThrough pt && pt.wireApi().equals(call.wireApi())) {
-                return pt.relayChat(exchange, deployment, call.rawBody(), call.request(),
-                        new LeasedRawSink(call.rawSink(), lease, exchange));
+                return pt.relayChat(exchange, deployment, call.rawBody(), request, new LeasedRawSink(call.rawSink(), end, request.stream()));
             }
-            return provider.chat(exchange, deployment, call.request(), new LeasedChunkSink(call.translatedSink(), lease, exchange));
+            return provider.chat(exchange, deployment, request, new LeasedChunkSink(call.translatedSink(), end));
         });
     }
 
     public Future<EmbeddingResponse> embed(Exchange exchange, EmbeddingRequest request) {
+        GatewayError refused = access(exchange, request.model());
+        if (refused != null) {
+            return Future.failedFuture(refused);
+        }
         return dispatcher.dispatch(exchange, request.model(), Dispatcher.Size.UNKNOWN, (deployment, lease) ->
-                provider(deployment).embed(exchange, deployment, request).onSuccess(r -> lease.succeeded(new dev.gantry.model.Usage(r.promptTokens(), 0, false))));
+                provider(deployment).embed(exchange, deployment, request).onSuccess(r -> {
+                    lease.succeeded(new Usage(r.promptTokens(), 0, false));
+                    accounting.embeddingEnded(exchange, deployment, r.promptTokens());
+                }));
+    }
+
+    /** 403 when the caller's key, team or user does not allow this model. */
+    private static GatewayError access(Exchange exchange, String model) {
+        Principal principal = exchange.principal();
+        if (principal == null || principal.mayUse(model)) {
+            return null;
+        }
+        return new GatewayError(ErrorKind.FORBIDDEN, "This API key may not use the model '" + GatewayError.quote(model)
+                + "'. GET /v1/models lists the models it may use.", "model", "model_not_allowed", null);
+    }
+
+    private AttemptEnd attemptEnd(Exchange exchange, Deployment deployment, Lease lease, ChatRequest request) {
+        return new AttemptEnd() {
+            @Override
+            public void succeeded(Usage usage, long outputChars) {
+                Usage settled = accounting.chatEnded(exchange, deployment, request, usage, outputChars);
+                lease.succeeded(settled);
+            }
+
+            @Override
+            public void failed(GatewayError error) {
+                if (exchange.isCancelled()) {
+                    lease.abandoned();
+                } else {
+                    lease.failed(error);
+                }
+            }
+        };
     }
 
     private Provider provider(Deployment deployment) {
@@ -71,7 +120,17 @@ public final class Gateway {
         return p;
     }
 
+    /** Every public model name. */
     public List<ModelRegistry.ModelInfo> models() {
         return registry.list();
+    }
+
+    /** The public model names this request's caller may use. */
+    public List<ModelRegistry.ModelInfo> models(Exchange exchange) {
+        Principal principal = exchange.principal();
+        if (principal == null || principal.isMaster()) {
+            return registry.list();
+        }
+        return registry.list().stream().filter(m -> principal.mayUse(m.name())).toList();
     }
 }

@@ -3,40 +3,52 @@ package dev.gantry.pipeline;
 import dev.gantry.model.GatewayError;
 import dev.gantry.model.Usage;
 import dev.gantry.provider.RawSink;
-import dev.gantry.route.Lease;
 import io.vertx.core.buffer.Buffer;
 
-/** Passes relayed bytes through and ends the routing lease when the answer ends. */
+/**
+ * Passes relayed bytes through and ends the attempt when the answer ends. A non-streamed answer
+ * arrives whole and is held until its end is settled, so its headers can carry its cost.
+ */
 final class LeasedRawSink implements RawSink {
 
     private final RawSink target;
-    private final Lease lease;
-    private final Exchange exchange;
+    private final AttemptEnd end;
+    private final boolean stream;
+    private Buffer held;
+    private long outputBytes;
 
-    LeasedRawSink(RawSink target, Lease lease, Exchange exchange) {
+    LeasedRawSink(RawSink target, AttemptEnd end, boolean stream) {
         this.target = target;
-        this.lease = lease;
-        this.exchange = exchange;
+        this.end = end;
+        this.stream = stream;
     }
 
     @Override
     public void onBytes(Buffer bytes) {
-        target.onBytes(bytes);
+        outputBytes += bytes.length();
+        if (stream) {
+            target.onBytes(bytes);
+        } else if (held == null) {
+            held = bytes;
+        } else {
+            held = held.copy().appendBuffer(bytes);
+        }
     }
 
     @Override
     public void onEnd(Usage usage) {
-        lease.succeeded(usage);
+        // Without usage, the relayed bytes (JSON framing included) are an upper bound of the text.
+        end.succeeded(usage, outputBytes);
+        if (held != null) {
+            target.onBytes(held);
+            held = null;
+        }
         target.onEnd(usage);
     }
 
     @Override
     public void onError(GatewayError error) {
-        if (exchange.isCancelled()) {
-            lease.abandoned();
-        } else {
-            lease.failed(error);
-        }
+        end.failed(error);
         target.onError(error);
     }
 }

@@ -57,13 +57,14 @@ public final class ModelRegistry {
         }
         String apiKey = ProviderDefaults.apiKey(type, d.apiKey(), d.baseUrl() == null, env);
         String id = type.id() + "@" + UpstreamUrls.authority(baseUrl) + "/" + d.model();
+        GantryConfig.Price price = d.price() != null ? d.price() : dev.gantry.account.PriceTable.lookup(type, baseUrl, d.model());
         GantryConfig.DeploymentConfig resolved = new GantryConfig.DeploymentConfig(d.provider(), baseUrl, d.model(), apiKey,
-                d.weight(), d.isPrivate(), d.price(), d.apiVersion(), region,
+                d.weight(), d.isPrivate(), price, d.apiVersion(), region,
                 firstNonNull(d.awsAccessKeyId(), env.get("AWS_ACCESS_KEY_ID")),
                 firstNonNull(d.awsSecretAccessKey(), env.get("AWS_SECRET_ACCESS_KEY")),
                 firstNonNull(d.awsSessionToken(), env.get("AWS_SESSION_TOKEN")),
                 d.maxTokens(), d.tags(), d.rpm(), d.tpm(), d.maxConcurrency(), d.contextWindow(), d.timeout(), d.firstByteTimeout());
-        return new Deployment(id, publicName, type, baseUrl, d.model(), apiKey, d.weight(), d.isPrivate(), d.price(),
+        return new Deployment(id, publicName, type, baseUrl, d.model(), apiKey, d.weight(), d.isPrivate(), price,
                 d.tags().stream().map(t -> t.trim().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet()), resolved);
     }
 

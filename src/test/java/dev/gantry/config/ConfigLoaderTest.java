@@ -63,7 +63,7 @@ class ConfigLoaderTest {
         assertThat(first.weight()).isEqualTo(3);
         assertThat(first.isPrivate()).as("ollama deployments default to private").isTrue();
         assertThat(first.apiKey()).isNull();
-        assertThat(first.price()).isEqualTo(GantryConfig.Price.FREE);
+        assertThat(first.price()).as("unset: the registry applies the price table").isNull();
         assertThat(config.models().get(0).deployments().get(1).weight()).isEqualTo(1);
 
         GantryConfig.DeploymentConfig openai = config.models().get(1).deployments().get(0);

@@ -47,6 +47,11 @@ public final class RunningGantry implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
+    /** The database side of the running server (keys, spend...). */
+    public dev.gantry.store.Stores stores() {
+        return gantry.stores();
+    }
+
     public Path dataDir() {
         return dataDir;
     }

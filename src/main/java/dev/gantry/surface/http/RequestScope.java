@@ -1,5 +1,6 @@
 package dev.gantry.surface.http;
 
+import dev.gantry.account.Cost;
 import dev.gantry.pipeline.Exchange;
 import dev.gantry.telemetry.GatewayMetrics;
 import io.vertx.core.http.HttpServerResponse;
@@ -15,6 +16,9 @@ public final class RequestScope {
     /** Status recorded for requests the client abandoned (nginx's convention). */
     public static final int CLIENT_CLOSED = 499;
 
+    /** What the request cost, in USD with 9 decimals; a header, or a trailer on streams. */
+    public static final String COST_HEADER = "x-gantry-cost";
+
     private RequestScope() {}
 
     public static Exchange open(RoutingContext ctx, String route, GatewayMetrics metrics) {
@@ -28,6 +32,15 @@ public final class RequestScope {
                 response.headers().set("x-gantry-deployment", exchange.deployment());
                 response.headers().set("x-gantry-attempts", Integer.toString(exchange.attempts()));
             }
+            if (exchange.costNanos() >= 0) {
+                response.headers().set(COST_HEADER, Cost.usd(exchange.costNanos()));
+            }
+        });
+        // A stream's headers left before its cost was known: it goes out as a trailer instead.
+        exchange.onCost(nanos -> {
+            if (response.headWritten() && response.isChunked() && !response.ended()) {
+                response.trailers().set(COST_HEADER, Cost.usd(nanos));
+            }
         });
         metrics.started();
         boolean[] recorded = {false};
@@ -36,6 +49,7 @@ public final class RequestScope {
                 recorded[0] = true;
                 int status = response.ended() ? response.getStatusCode() : CLIENT_CLOSED;
                 metrics.finished(route, exchange.model(), status, System.nanoTime() - exchange.startNanos(), exchange.upstreamNanos());
+                exchange.finish();
             }
         };
         response.endHandler(v -> record.run());

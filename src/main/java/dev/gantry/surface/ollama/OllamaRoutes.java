@@ -74,7 +74,7 @@ public final class OllamaRoutes {
         router.post("/api/embed").handler(auth).handler(body).handler(this::embed).failureHandler(this::failure);
         router.post("/api/embeddings").handler(auth).handler(body).handler(this::legacyEmbeddings).failureHandler(this::failure);
         router.post("/api/show").handler(auth).handler(body).handler(this::show).failureHandler(this::failure);
-        router.get("/api/tags").handler(auth).handler(ctx -> json(ctx.response(), OllamaCatalog.tags(gateway.models())))
+        router.get("/api/tags").handler(auth).handler(ctx -> json(ctx.response(), OllamaCatalog.tags(gateway.models(exchange(ctx)))))
                 .failureHandler(this::failure);
         router.get("/api/ps").handler(auth).handler(ctx -> json(ctx.response(), OllamaCatalog.ps())).failureHandler(this::failure);
         for (String path : MANAGEMENT) {
@@ -297,7 +297,7 @@ public final class OllamaRoutes {
             // Old clients send "name"; current ones "model".
             String clientModel = OllamaChatParser.model(body, body.hasNonNull("model") || !body.hasNonNull("name") ? "model" : "name");
             String name = publicModel(clientModel, Endpoint.SHOW);
-            for (ModelInfo m : gateway.models()) {
+            for (ModelInfo m : gateway.models(exchange(ctx))) {
                 if (m.name().equals(name)) {
                     json(response, OllamaCatalog.show(m));
                     return;

@@ -145,7 +145,7 @@ public final class OpenAiRoutes {
             g.writeStartObject();
             g.writeStringField("object", "list");
             g.writeArrayFieldStart("data");
-            for (ModelInfo m : gateway.models()) {
+            for (ModelInfo m : gateway.models(exchange(ctx))) {
                 writeModel(g, m);
             }
             g.writeEndArray();
@@ -159,7 +159,7 @@ public final class OpenAiRoutes {
     private void getModel(RoutingContext ctx) {
         String path = ctx.request().path();
         String id = URLDecoder.decode(path.substring(path.indexOf("/models/") + "/models/".length()), StandardCharsets.UTF_8);
-        for (ModelInfo m : gateway.models()) {
+        for (ModelInfo m : gateway.models(exchange(ctx))) {
             if (m.name().equals(id)) {
                 ByteArrayBuilder out = new ByteArrayBuilder(256);
                 try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
