@@ -34,7 +34,8 @@ public final class ModelRegistry {
     /** @param env where provider API keys and AWS settings are looked up when the config leaves them out */
     public ModelRegistry(GantryConfig config, String defaultOllama, Map<String, String> env) {
         Map<String, List<Deployment>> groups = new LinkedHashMap<>();
-        for (GantryConfig.ModelConfig model : config.models()) {
+        List<GantryConfig.ModelConfig> models = config.models().isEmpty() ? EnvironmentModels.from(env) : config.models();
+        for (GantryConfig.ModelConfig model : models) {
             List<Deployment> deployments = new ArrayList<>();
             for (GantryConfig.DeploymentConfig d : model.deployments()) {
                 deployments.add(fromConfig(model.name(), d, defaultOllama, env));

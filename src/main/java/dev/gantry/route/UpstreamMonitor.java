@@ -55,7 +55,9 @@ public final class UpstreamMonitor {
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) CHECK_TIMEOUT_MS).setKeepAlive(true));
         for (Deployment d : registry.configuredDeployments()) {
             // Cloud APIs with their own auth schemes are not polled: a failed call moves traffic anyway.
-            if (d.provider() == ProviderType.OLLAMA || d.provider() == ProviderType.OPENAI) {
+            // OpenAI's own API is not polled either: its outages show as failed calls, and polling costs quota.
+            if (d.provider() == ProviderType.OLLAMA
+                    || (d.provider() == ProviderType.OPENAI && !d.baseUrl().startsWith(UpstreamUrls.DEFAULT_OPENAI))) {
                 probes.putIfAbsent(d.provider().id() + "@" + d.baseUrl(), d);
             }
         }
