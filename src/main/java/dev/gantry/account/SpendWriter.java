@@ -150,7 +150,7 @@ final class SpendWriter implements Runnable {
             outageStart = now;
             outageFailures = 0;
             backoffNanos = MIN_BACKOFF_NANOS;
-            log.warn("Spend store is unavailable ({}); {} spend events wait in the spool, retrying every {} ms at most",
+            log.warn("Spend store is unavailable ({}); {} spend events wait in the spool, retrying with a backoff of up to {} ms",
                     e.toString(), events, TimeUnit.NANOSECONDS.toMillis(maxBackoffNanos));
         } else {
             backoffNanos = Math.min(backoffNanos * 2, maxBackoffNanos);
