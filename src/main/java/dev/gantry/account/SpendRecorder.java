@@ -48,7 +48,7 @@ public final class SpendRecorder implements AutoCloseable {
         spool = new SpendSpool(dataDir.resolve("spool"), options.segmentBytes(), counters);
         writer = new SpendWriter(store, options, counters, inbox::offer);
         storeThread = Thread.ofPlatform().name("gantry-spend-store").daemon().unstarted(writer);
-        worker = new SpoolWorker(inbox, spool, writer, storeThread, counters, options.closeTimeout().toNanos());
+        worker = new SpoolWorker(inbox, spool, writer, counters, options.closeTimeout().toNanos());
         spoolThread = Thread.ofPlatform().name("gantry-spend-spool").daemon().unstarted(worker);
     }
 

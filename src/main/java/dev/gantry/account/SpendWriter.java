@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +46,8 @@ final class SpendWriter implements Runnable {
     private long retryAt;
     private long outageStart;
     private long outageFailures;
+    private volatile boolean abandoned;
+    private volatile Thread runner;
 
     SpendWriter(SpendStore store, SpoolOptions options, SpendCounters counters, Consumer<SpoolMessage> toSpool) {
         this.store = store;
@@ -67,10 +69,20 @@ final class SpendWriter implements Runnable {
         incoming.offer(message);
     }
 
+    /** close() stops waiting for this thread: it must stop too, even if the store swallowed the interrupt. */
+    void abandon() {
+        abandoned = true;
+        Thread t = runner;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
     @Override
     public void run() {
+        runner = Thread.currentThread();
         try {
-            while (true) {
+            while (!abandoned) {
                 for (Object m; (m = incoming.poll()) != null; ) {
                     accept(m);
                 }
@@ -219,7 +231,7 @@ final class SpendWriter implements Runnable {
     /** On close: one more try for everything, no backoff; what fails stays in the spool. */
     private void finish() {
         returnLeadingFlushes();
-        while (events > 0 && !Thread.currentThread().isInterrupted()) {
+        while (events > 0 && !abandoned) {
             List<Spooled> batch = head();
             try {
                 store.insertBatch(events(batch));

@@ -26,7 +26,6 @@ final class SpoolWorker implements Runnable {
     private final LinkedTransferQueue<SpoolMessage> inbox;
     private final SpendSpool spool;
     private final SpendWriter writer;
-    private final Thread writerThread;
     private final SpendCounters counters;
     private final long closeTimeoutNanos;
     private final List<SpoolMessage> round = new ArrayList<>();
@@ -36,12 +35,11 @@ final class SpoolWorker implements Runnable {
     private boolean storeClosed;
     private long closeDeadline;
 
-    SpoolWorker(LinkedTransferQueue<SpoolMessage> inbox, SpendSpool spool, SpendWriter writer, Thread writerThread,
-            SpendCounters counters, long closeTimeoutNanos) {
+    SpoolWorker(LinkedTransferQueue<SpoolMessage> inbox, SpendSpool spool, SpendWriter writer, SpendCounters counters,
+            long closeTimeoutNanos) {
         this.inbox = inbox;
         this.spool = spool;
         this.writer = writer;
-        this.writerThread = writerThread;
         this.counters = counters;
         this.closeTimeoutNanos = closeTimeoutNanos;
     }
@@ -60,7 +58,7 @@ final class SpoolWorker implements Runnable {
                     long left = closeDeadline - System.nanoTime();
                     if (left <= 0) {
                         log.warn("The spend store did not finish within the close timeout; unconfirmed events stay in the spool");
-                        writerThread.interrupt();
+                        writer.abandon();
                         break;
                     }
                     first = inbox.poll(left, TimeUnit.NANOSECONDS);

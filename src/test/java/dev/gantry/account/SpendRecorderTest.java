@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -230,6 +232,31 @@ class SpendRecorderTest {
     }
 
     @Test
+    void closeGivesUpOnAHungStoreAfterItsTimeoutAndKeepsTheEventsForTheNextStart() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        SpendStore hung = events -> {
+            calls.incrementAndGet();
+            release.await(); // a database that does not answer (this one at least wakes on an interrupt)
+        };
+        SpendRecorder first = new SpendRecorder(dataDir, hung, fast().withCloseTimeout(Duration.ofMillis(300)));
+        first.start();
+        awaitDurable(recordAll(first, ids("hung-", 5)));
+        Await.until(WAIT, "the store is called", () -> calls.get() == 1);
+
+        long t0 = System.nanoTime();
+        first.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        assertThat(files(spoolDir())).isNotEmpty();
+        release.countDown();
+
+        SpendRecorder second = start(fast());
+        second.flush().get(20, TimeUnit.SECONDS);
+        assertThat(store.stored().keySet()).containsExactlyElementsOf(ids("hung-", 5));
+        assertThat(files(spoolDir())).isEmpty();
+    }
+
+    @Test
     void recordingAfterCloseFailsLoudly() throws Exception {
         SpendRecorder recorder = start(fast());
         recorder.close();
@@ -276,8 +303,8 @@ class SpendRecorderTest {
         SpendSpool spool = new SpendSpool(spoolDir(), 1 << 20, counters);
         spool.open();
         SpendWriter writer = new SpendWriter(store.down(), fast(), counters, inbox::offer);
-        Thread storeThread = Thread.ofPlatform().daemon().start(writer);
-        SpoolWorker worker = new SpoolWorker(inbox, spool, writer, storeThread, counters, TimeUnit.SECONDS.toNanos(1));
+        Thread.ofPlatform().daemon().start(writer);
+        SpoolWorker worker = new SpoolWorker(inbox, spool, writer, counters, TimeUnit.SECONDS.toNanos(1));
         List<CompletableFuture<Void>> durable = new ArrayList<>();
         for (String id : ids("g", 1_000)) {
             CompletableFuture<Void> f = new CompletableFuture<>();
