@@ -1,5 +1,6 @@
 package dev.gantry;
 
+import dev.gantry.account.SpendRecorder;
 import dev.gantry.auth.Authenticator;
 import dev.gantry.auth.MasterKey;
 import dev.gantry.config.GantryConfig;
@@ -46,13 +47,15 @@ public final class Gantry {
     private final Vertx vertx;
     private final UpstreamMonitor monitor;
     private final Stores stores;
+    private final SpendRecorder spend;
     private final int port;
     private final String deploymentId;
 
-    private Gantry(Vertx vertx, UpstreamMonitor monitor, Stores stores, int port, String deploymentId) {
+    private Gantry(Vertx vertx, UpstreamMonitor monitor, Stores stores, SpendRecorder spend, int port, String deploymentId) {
         this.vertx = vertx;
         this.monitor = monitor;
         this.stores = stores;
+        this.spend = spend;
         this.port = port;
         this.deploymentId = deploymentId;
     }
@@ -61,6 +64,7 @@ public final class Gantry {
     public static Gantry start(Settings settings, GantryConfig config, MasterKey masterKey) throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
         Stores stores;
+        AtomicReference<SpendRecorder> recorder = new AtomicReference<>();
         try {
             GantryConfig.Store store = config.store();
             stores = Stores.open(store.url() != null ? store.url() : Database.defaultUrl(settings.dataDir()), store.user(), store.password());
@@ -83,15 +87,12 @@ public final class Gantry {
             Router router = new Router(registry, routingState, config);
             Dispatcher dispatcher = new Dispatcher(vertx, router, config.routing(), new CapacityQueue(config.routing().queue().max()));
             OpsRoutes ops = new OpsRoutes(monitor, metrics, routingState);
-            // Interim: spend goes straight to the store off the event loop (the spool replaces this).
-            java.util.concurrent.ExecutorService spendWriter = java.util.concurrent.Executors.newSingleThreadExecutor();
-            Accounting accounting = new Accounting(event -> spendWriter.execute(() -> {
-                try {
-                    stores.spend().insertBatch(List.of(event));
-                } catch (Exception e) {
-                    log.warn("Spend event {} not stored: {}", event.id(), e.toString());
-                }
-            }));
+            // Spend goes to the spool first (fsync'd in groups), then to the database in batches.
+            SpendRecorder spend = new SpendRecorder(settings.dataDir(), stores.spend());
+            spend.start();
+            recorder.set(spend);
+            metrics.watchSpend(spend);
+            Accounting accounting = new Accounting(spend::record);
 
             int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
             long drain = config.limits().drainTimeout().toMillis();
@@ -124,9 +125,12 @@ public final class Gantry {
             }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
             int actual = first.get().actualPort();
             monitor.start().await(10, TimeUnit.SECONDS);
-            return new Gantry(vertx, monitor, stores, actual, deploymentId);
+            return new Gantry(vertx, monitor, stores, recorder.get(), actual, deploymentId);
         } catch (Exception e) {
             vertx.close();
+            if (recorder.get() != null) {
+                recorder.get().close();
+            }
             stores.close();
             throw e;
         }
@@ -154,6 +158,12 @@ public final class Gantry {
         } catch (Exception e) {
             log.warn("Shutdown did not finish cleanly: {}", e.toString());
         }
+        spend.close(); // in-flight requests are done: flush their spend, keep the rest spooled
         stores.close();
+    }
+
+    /** The spend pipeline (tests: flush, pending). */
+    public SpendRecorder spend() {
+        return spend;
     }
 }

@@ -83,6 +83,16 @@ public final class GatewayMetrics {
         return registry;
     }
 
+    /** Spend waiting for the database, and whether the spool and the database accept it. */
+    public void watchSpend(dev.gantry.account.SpendRecorder spend) {
+        Gauge.builder("gantry_spend_pending", spend, dev.gantry.account.SpendRecorder::pending)
+                .description("Spend events not yet confirmed by the database (all of them are in the spool)").register(registry);
+        Gauge.builder("gantry_spend_store_healthy", spend, s -> s.storeHealthy() ? 1 : 0)
+                .description("1 while the database accepts spend events").register(registry);
+        Gauge.builder("gantry_spend_spool_healthy", spend, s -> s.spoolHealthy() ? 1 : 0)
+                .description("1 while the spool file accepts writes").register(registry);
+    }
+
     /** Deployment health, load and outcomes become metrics; read at scrape time, so they cost the request path nothing. */
     public void watchRouting(RoutingState routing) {
         this.routing = routing;

@@ -52,6 +52,11 @@ public final class RunningGantry implements AutoCloseable {
         return gantry.stores();
     }
 
+    /** The spend pipeline of the running server ({@code flush()} waits until the database has everything). */
+    public dev.gantry.account.SpendRecorder spend() {
+        return gantry.spend();
+    }
+
     public Path dataDir() {
         return dataDir;
     }
