@@ -76,9 +76,10 @@ public final class Gateway {
             return Future.failedFuture(refused);
         }
         return dispatcher.dispatch(exchange, request.model(), Dispatcher.Size.UNKNOWN, (deployment, lease) ->
-                provider(deployment).embed(exchange, deployment, request).onSuccess(r -> {
+                provider(deployment).embed(exchange, deployment, request).compose(r -> {
                     lease.succeeded(new Usage(r.promptTokens(), 0, false));
-                    accounting.embeddingEnded(exchange, deployment, r.promptTokens());
+                    return Future.fromCompletionStage(accounting.embeddingEnded(exchange, deployment, r.promptTokens()),
+                            io.vertx.core.Vertx.currentContext()).transform(ignored -> Future.succeededFuture(r));
                 }));
     }
 
@@ -95,9 +96,10 @@ public final class Gateway {
     private AttemptEnd attemptEnd(Exchange exchange, Deployment deployment, Lease lease, ChatRequest request) {
         return new AttemptEnd() {
             @Override
-            public void succeeded(Usage usage, long outputChars) {
-                Usage settled = accounting.chatEnded(exchange, deployment, request, usage, outputChars);
-                lease.succeeded(settled);
+            public java.util.concurrent.CompletionStage<Void> succeeded(Usage usage, long outputChars) {
+                Accounting.Settled settled = accounting.chatEnded(exchange, deployment, request, usage, outputChars);
+                lease.succeeded(settled.usage());
+                return settled.durable();
             }
 
             @Override

@@ -39,8 +39,7 @@ final class LeasedChunkSink implements ChunkSink {
 
     @Override
     public void onEnd() {
-        end.succeeded(usage, outputChars);
-        target.onEnd();
+        OnLoop.after(end.succeeded(usage, outputChars), target::onEnd);
     }
 
     @Override

@@ -38,12 +38,13 @@ final class LeasedRawSink implements RawSink {
     @Override
     public void onEnd(Usage usage) {
         // Without usage, the relayed bytes (JSON framing included) are an upper bound of the text.
-        end.succeeded(usage, outputBytes);
-        if (held != null) {
-            target.onBytes(held);
-            held = null;
-        }
-        target.onEnd(usage);
+        OnLoop.after(end.succeeded(usage, outputBytes), () -> {
+            if (held != null) {
+                target.onBytes(held);
+                held = null;
+            }
+            target.onEnd(usage);
+        });
     }
 
     @Override
