@@ -100,6 +100,9 @@ public final class Decision {
 
     /** The headers to write on every response: x-ratelimit-* (when limited) and Retry-After (when refused for now). */
     public Map<String, String> headers() {
+        if (allowed && requests == null && tokens == null) {
+            return Map.of();
+        }
         Map<String, String> h = new LinkedHashMap<>();
         if (requests != null) {
             h.put("x-ratelimit-limit-requests", Long.toString(requests.limit()));

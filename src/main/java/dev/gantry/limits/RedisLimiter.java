@@ -37,6 +37,7 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
     private static final LuaScript INIT = LuaScript.resource("init_budget.lua");
     private static final int ATTEMPTS = 3;
     private static final int RENEW_BATCH = 512;
+    private static final long INIT_REMEMBERED_MS = 10_000;
 
     private final Vertx vertx;
     private final Redis redis;
@@ -154,7 +155,7 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
             if (attempt >= ATTEMPTS) {
                 return Future.succeededFuture(Verdicts.budgetUnavailable(budgets.get(r.get(1).toInteger() - 1)));
             }
-            return initBudgets(r, budgets).transform(init -> {
+            return initBudgets(r, budgets, attempt).transform(init -> {
                 if (init.succeeded()) {
                     return viaRedis(limits, est, budgets, cost, attempt + 1);
                 }
@@ -212,22 +213,31 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
         }
     }
 
-    private Future<Void> initBudgets(Response missing, List<BudgetScope> budgets) {
+    /**
+     * Creates the missing budget counters, loading each one's spend once per instance. A finished
+     * load is remembered for a while: an admission that ran before it finished may still come back
+     * "missing", and should just try again, not load again. A second "missing" loads again (Redis
+     * lost the counter).
+     */
+    private Future<Void> initBudgets(Response missing, List<BudgetScope> budgets, int attempt) {
         List<Future<Void>> inits = new ArrayList<>();
         for (int k = 1; k < missing.size(); k++) {
             BudgetScope b = budgets.get(missing.get(k).toInteger() - 1);
             String h = budgetKey(b);
             Promise<Void> mine = Promise.promise();
-            Future<Void> other = initializing.putIfAbsent(h, mine.future());
-            if (other != null) {
-                inits.add(other); // one database load per budget and period at a time
-                continue;
+            Future<Void> chosen = initializing.compute(h, (key, current) ->
+                    current != null && (!current.isComplete() || (attempt == 1 && current.succeeded())) ? current : mine.future());
+            if (chosen == mine.future()) {
+                initBudget(b, h).onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        vertx.setTimer(INIT_REMEMBERED_MS, id -> initializing.remove(h, mine.future()));
+                    } else {
+                        initializing.remove(h, mine.future()); // the next request tries the database again
+                    }
+                    mine.handle(ar);
+                });
             }
-            initBudget(b, h).onComplete(ar -> {
-                initializing.remove(h, mine.future());
-                mine.handle(ar);
-            });
-            inits.add(mine.future());
+            inits.add(chosen);
         }
         return Future.all(inits).mapEmpty();
     }

@@ -232,6 +232,17 @@ class RedisLimiterTest {
     }
 
     @Test
+    void aBudgetCounterRedisLostIsLoadedAgainFromTheDatabase() throws Exception {
+        BudgetScope budget = new BudgetScope("key:lost", "p", 1000);
+        assertThat(Await.result(a.admit(List.of(), 0, List.of(budget), 100)).allowed()).isTrue();
+        assertThat(loads).hasValue(1);
+        server.call("DEL", P + "b:key:lost:p");
+        assertThat(Await.result(a.admit(List.of(), 0, List.of(budget), 100)).allowed()).isTrue();
+        assertThat(loads).hasValue(2);
+        assertThat(hget(P + "b:key:lost:p", "reserved")).isEqualTo("100");
+    }
+
+    @Test
     void scriptsAreLoadedAgainWhenRedisForgotThem() throws Exception {
         List<LimitScope> key = List.of(new LimitScope("key:noscript", 2L, null, null));
         assertThat(admit(a, key, 0).allowed()).isTrue();
