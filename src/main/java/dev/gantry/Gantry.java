@@ -5,7 +5,12 @@ import dev.gantry.auth.Authenticator;
 import dev.gantry.auth.MasterKey;
 import dev.gantry.config.GantryConfig;
 import dev.gantry.config.Settings;
+import dev.gantry.limits.Limiter;
+import dev.gantry.limits.LocalLimiter;
+import dev.gantry.limits.RedisLimiter;
+import dev.gantry.limits.RedisLimiterOptions;
 import dev.gantry.pipeline.Accounting;
+import dev.gantry.pipeline.Admission;
 import dev.gantry.pipeline.Gateway;
 import dev.gantry.provider.UpstreamClient;
 import dev.gantry.provider.anthropic.AnthropicProvider;
@@ -22,6 +27,8 @@ import dev.gantry.route.Router;
 import dev.gantry.route.RoutingState;
 import dev.gantry.route.UpstreamMonitor;
 import dev.gantry.route.UpstreamUrls;
+import dev.gantry.state.InvalidationBus;
+import dev.gantry.store.BudgetSpend;
 import dev.gantry.store.Database;
 import dev.gantry.store.Stores;
 import dev.gantry.surface.http.HttpVerticle;
@@ -32,6 +39,7 @@ import dev.gantry.telemetry.GatewayMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.redis.client.Redis;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,10 +56,13 @@ public final class Gantry {
     private final UpstreamMonitor monitor;
     private final Stores stores;
     private final SpendRecorder spend;
+    private final InvalidationBus invalidations;
     private final int port;
     private final String deploymentId;
 
-    private Gantry(Vertx vertx, UpstreamMonitor monitor, Stores stores, SpendRecorder spend, int port, String deploymentId) {
+    private Gantry(Vertx vertx, UpstreamMonitor monitor, Stores stores, SpendRecorder spend, InvalidationBus invalidations, int port,
+                   String deploymentId) {
+        this.invalidations = invalidations;
         this.vertx = vertx;
         this.monitor = monitor;
         this.stores = stores;
@@ -65,6 +76,7 @@ public final class Gantry {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
         Stores stores;
         AtomicReference<SpendRecorder> recorder = new AtomicReference<>();
+        AtomicReference<InvalidationBus> invalidations = new AtomicReference<>();
         try {
             GantryConfig.Store store = config.store();
             stores = Stores.open(store.url() != null ? store.url() : Database.defaultUrl(settings.dataDir()), store.user(), store.password());
@@ -93,6 +105,20 @@ public final class Gantry {
             recorder.set(spend);
             metrics.watchSpend(spend);
             Accounting accounting = new Accounting(spend::record);
+            BudgetSpend budgetSpend = new BudgetSpend(stores.spend());
+            Limiter limiter;
+            if (config.redis().url() != null) {
+                RedisLimiter redisLimiter = new RedisLimiter(vertx, Redis.createClient(vertx, RedisLimiterOptions.clientOptions(config.redis().url())),
+                        RedisLimiterOptions.defaults().withFailOpen(config.redis().failOpen()), budgetSpend::load);
+                metrics.watchRedis(redisLimiter);
+                limiter = redisLimiter;
+                InvalidationBus bus = new InvalidationBus(vertx, config.redis().url(), stores.sync()::poke);
+                bus.start();
+                invalidations.set(bus);
+            } else {
+                limiter = new LocalLimiter(budgetSpend::load);
+            }
+            Admission admission = new Admission(limiter);
 
             int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
             long drain = config.limits().drainTimeout().toMillis();
@@ -114,7 +140,7 @@ public final class Gantry {
                             ProviderType.ANTHROPIC, new AnthropicProvider(upstreams),
                             ProviderType.GEMINI, new GeminiProvider(upstreams),
                             ProviderType.AZURE, new AzureProvider(upstreams),
-                            ProviderType.BEDROCK, new BedrockProvider(upstreams)), accounting);
+                            ProviderType.BEDROCK, new BedrockProvider(upstreams)), accounting, admission);
                     ops.mount(routes);
                     new OpenAiRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);
                     new dev.gantry.surface.anthropic.AnthropicRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);
@@ -125,7 +151,7 @@ public final class Gantry {
             }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
             int actual = first.get().actualPort();
             monitor.start().await(10, TimeUnit.SECONDS);
-            return new Gantry(vertx, monitor, stores, recorder.get(), actual, deploymentId);
+            return new Gantry(vertx, monitor, stores, recorder.get(), invalidations.get(), actual, deploymentId);
         } catch (Exception e) {
             vertx.close();
             if (recorder.get() != null) {
@@ -157,6 +183,9 @@ public final class Gantry {
             vertx.close().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("Shutdown did not finish cleanly: {}", e.toString());
+        }
+        if (invalidations != null) {
+            invalidations.close();
         }
         spend.close(); // in-flight requests are done: flush their spend, keep the rest spooled
         stores.close();

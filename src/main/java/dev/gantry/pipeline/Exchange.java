@@ -27,6 +27,8 @@ public final class Exchange {
     private java.util.function.LongConsumer costListener;
     private final List<Runnable> finishHooks = new ArrayList<>(1);
     private boolean finished;
+    private java.util.Map<String, String> responseHeaders = java.util.Map.of();
+    private dev.gantry.limits.Decision decision;
     private final List<Runnable> cancelHooks = new ArrayList<>(2);
 
     public Exchange(String route) {
@@ -112,6 +114,24 @@ public final class Exchange {
     public void attempted(String deploymentId) {
         this.deployment = deploymentId;
         this.attempts++;
+    }
+
+    /** Headers every response to this request carries (x-ratelimit-*, Retry-After on refusal). */
+    public java.util.Map<String, String> responseHeaders() {
+        return responseHeaders;
+    }
+
+    public void responseHeaders(java.util.Map<String, String> headers) {
+        this.responseHeaders = headers;
+    }
+
+    /** The admission that holds this request's reservations; null when nothing limits it. */
+    public dev.gantry.limits.Decision decision() {
+        return decision;
+    }
+
+    public void decision(dev.gantry.limits.Decision decision) {
+        this.decision = decision;
     }
 
     /** What this request cost, in nano-dollars; -1 until it is known (the answer ended). */

@@ -14,6 +14,8 @@ import dev.gantry.provider.StreamControl;
 import dev.gantry.route.Deployment;
 import dev.gantry.route.Dispatcher;
 import dev.gantry.route.Lease;
+import dev.gantry.route.Router;
+import java.util.concurrent.CompletionStage;
 import dev.gantry.route.ModelRegistry;
 import dev.gantry.route.ProviderType;
 import io.vertx.core.Future;
@@ -32,9 +34,11 @@ public final class Gateway {
     private final ModelRegistry registry;
     private final Map<ProviderType, Provider> providers;
     private final Accounting accounting;
+    private final Admission admission;
 
     public Gateway(Authenticator authenticator, Dispatcher dispatcher, ModelRegistry registry, Map<ProviderType, Provider> providers,
-                   Accounting accounting) {
+                   Accounting accounting, Admission admission) {
+        this.admission = admission;
         this.authenticator = authenticator;
         this.dispatcher = dispatcher;
         this.registry = registry;
@@ -59,7 +63,17 @@ public final class Gateway {
         if (refused != null) {
             return Future.failedFuture(refused);
         }
-        Dispatcher.Size size = new Dispatcher.Size(() -> PromptSize.estimate(request), request.maxTokens() == null ? 0 : request.maxTokens());
+        List<Deployment> group = dispatcher.group(request.model());
+        if (group.isEmpty()) {
+            return Future.failedFuture(Router.modelNotFound(request.model()));
+        }
+        int maxTokens = request.maxTokens() == null ? 0 : request.maxTokens();
+        Dispatcher.Size size = new Dispatcher.Size(() -> PromptSize.estimate(request), maxTokens);
+        return admission.admit(exchange, group, () -> PromptSize.estimate(request), maxTokens).compose(admitted -> route(exchange, call, size));
+    }
+
+    private Future<StreamControl> route(Exchange exchange, ChatCall call, Dispatcher.Size size) {
+        ChatRequest request = call.request();
         return dispatcher.dispatch(exchange, request.model(), size, (deployment, lease) -> {
             AttemptEnd end = attemptEnd(exchange, deployment, lease, request);
             Provider provider = provider(deployment);
@@ -75,10 +89,21 @@ public final class Gateway {
         if (refused != null) {
             return Future.failedFuture(refused);
         }
+        List<Deployment> group = dispatcher.group(request.model());
+        if (group.isEmpty()) {
+            return Future.failedFuture(Router.modelNotFound(request.model()));
+        }
+        long inputChars = request.inputs().stream().mapToLong(String::length).sum();
+        return admission.admit(exchange, group, () -> (inputChars + 3) / 4, 1).compose(admitted -> embedRouted(exchange, request));
+    }
+
+    private Future<EmbeddingResponse> embedRouted(Exchange exchange, EmbeddingRequest request) {
         return dispatcher.dispatch(exchange, request.model(), Dispatcher.Size.UNKNOWN, (deployment, lease) ->
                 provider(deployment).embed(exchange, deployment, request).compose(r -> {
                     lease.succeeded(new Usage(r.promptTokens(), 0, false));
-                    return Future.fromCompletionStage(accounting.embeddingEnded(exchange, deployment, r.promptTokens()),
+                    CompletionStage<Void> durable = accounting.embeddingEnded(exchange, deployment, r.promptTokens());
+                    admission.settle(exchange, r.promptTokens(), exchange.costNanos());
+                    return Future.fromCompletionStage(durable,
                             io.vertx.core.Vertx.currentContext()).transform(ignored -> Future.succeededFuture(r));
                 }));
     }
@@ -99,6 +124,7 @@ public final class Gateway {
             public java.util.concurrent.CompletionStage<Void> succeeded(Usage usage, long outputChars) {
                 Accounting.Settled settled = accounting.chatEnded(exchange, deployment, request, usage, outputChars);
                 lease.succeeded(settled.usage());
+                admission.settle(exchange, settled.usage().inputTokens() + settled.usage().outputTokens(), exchange.costNanos());
                 return settled.durable();
             }
 

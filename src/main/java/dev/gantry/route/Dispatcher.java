@@ -52,6 +52,11 @@ public final class Dispatcher {
         this.queue = queue;
     }
 
+    /** The deployments serving a public name; empty when none. */
+    public List<Deployment> group(String model) {
+        return router.group(model);
+    }
+
     public <T> Future<T> dispatch(Exchange exchange, String model, Size size, Attempt<T> attempt) {
         List<Deployment> primary = router.group(model);
         if (primary.isEmpty()) {

@@ -83,6 +83,14 @@ public final class GatewayMetrics {
         return registry;
     }
 
+    /** Whether limits are shared through Redis right now, and how often the per-instance fallback decided. */
+    public void watchRedis(dev.gantry.limits.RedisLimiter limiter) {
+        Gauge.builder("gantry_redis_available", limiter, l -> l.redisAvailable() ? 1 : 0)
+                .description("1 while rate limits and budgets are shared through Redis; 0 while each instance limits on its own").register(registry);
+        FunctionCounter.builder("gantry_limits_fallback_decisions", limiter, dev.gantry.limits.RedisLimiter::fallbackDecisions)
+                .description("Admissions decided per instance because Redis was unavailable").register(registry);
+    }
+
     /** Spend waiting for the database, and whether the spool and the database accept it. */
     public void watchSpend(dev.gantry.account.SpendRecorder spend) {
         Gauge.builder("gantry_spend_pending", spend, dev.gantry.account.SpendRecorder::pending)

@@ -35,6 +35,7 @@ public final class RequestScope {
             if (exchange.costNanos() >= 0) {
                 response.headers().set(COST_HEADER, Cost.usd(exchange.costNanos()));
             }
+            exchange.responseHeaders().forEach((name, value) -> response.headers().set(name, value));
         });
         // A stream's headers left before its cost was known: it goes out as a trailer instead.
         exchange.onCost(nanos -> {
