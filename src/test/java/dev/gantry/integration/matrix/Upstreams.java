@@ -120,14 +120,14 @@ public final class Upstreams implements AutoCloseable {
         return bedrock.signatureProblems();
     }
 
-    /** Embedding requests the fake of {@code kind} received since the last reset (Azure: its last request). */
+    /** Embedding requests the fake of {@code kind} received since the last reset (not known for Azure, whose fake keeps only its last request). */
     public int embeddingCount(ProviderKind kind) {
         return switch (kind) {
             case OLLAMA -> ollama.embedRequests().size();
             case OPENAI -> openai.embeddingRequests().size();
-            case AZURE -> azure.last() != null && azure.last().path().endsWith("/embeddings") ? 1 : 0;
             case GEMINI -> gemini.embeddingRequests().size();
-            default -> 0;
+            case AZURE -> throw new UnsupportedOperationException("FakeAzure records only its last request");
+            case ANTHROPIC, BEDROCK -> 0;
         };
     }
 
