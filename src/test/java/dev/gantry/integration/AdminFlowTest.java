@@ -210,6 +210,45 @@ class AdminFlowTest {
         }
 
         @Test
+        void concurrentPatchesOfOneKeyEachSucceedOrAnswer409AndEverySuccessIsAudited() throws Exception {
+            String id = admin.createKey(AdminHttp.body("contended")).path("id").asText();
+            int writers = 12;
+            List<java.util.concurrent.Future<HttpResponse<String>>> futures = new ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(writers)) {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                for (int i = 1; i <= writers; i++) {
+                    ObjectNode patch = Api.JSON.createObjectNode().put("rpm_limit", i);
+                    futures.add(pool.submit(() -> {
+                        go.await();
+                        return admin.patch("/admin/keys/" + id, patch);
+                    }));
+                }
+                go.countDown();
+            }
+            List<Integer> statuses = new ArrayList<>();
+            List<Long> written = new ArrayList<>();
+            for (var f : futures) {
+                HttpResponse<String> r = f.get();
+                statuses.add(r.statusCode());
+                if (r.statusCode() == 200) {
+                    written.add(Api.json(r).path("rpm_limit").asLong());
+                } else {
+                    assertThat(Api.assertOpenAiError(r, 409).path("code").asText()).isEqualTo("conflict");
+                }
+            }
+
+            long updates = 0;
+            for (JsonNode e : AdminHttp.ok(admin.get("/admin/audit?limit=1000")).path("data")) {
+                if (e.path("entity_id").asText().equals(id) && e.path("action").asText().equals("update")) {
+                    updates++;
+                }
+            }
+            assertThat(statuses).allMatch(s -> s == 200 || s == 409).contains(200);
+            assertThat(updates).as("one audit entry per successful change").isEqualTo(written.size());
+            assertThat(written).contains(AdminHttp.ok(admin.get("/admin/keys/" + id)).path("rpm_limit").asLong());
+        }
+
+        @Test
         void spendIsReportedPerGroup() throws Exception {
             long now = System.currentTimeMillis();
             String tag = Long.toString(now, 36);

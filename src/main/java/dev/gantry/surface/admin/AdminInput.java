@@ -78,7 +78,7 @@ final class AdminInput {
             String name = names.next();
             if (!allowed.contains(name)) {
                 throw GatewayError.badRequest("Unknown field '" + safe(name) + "'. Allowed fields: " + String.join(", ", new TreeSet<>(allowed))
-                        + ".", safe(name));
+                        + ".", plain(name) ? name : null);
             }
         }
         return object;
@@ -86,7 +86,11 @@ final class AdminInput {
 
     /** A client-chosen field name as it may appear in a message: plain names as they are, others replaced. */
     static String safe(String name) {
-        return FIELD_NAME.matcher(name).matches() ? name : "(a field name with unusual characters)";
+        return plain(name) ? name : "(a name with unusual characters)";
+    }
+
+    static boolean plain(String name) {
+        return FIELD_NAME.matcher(name).matches();
     }
 
     /** A display name: 1-256 characters, no control characters. Null when absent or JSON null. */

@@ -16,7 +16,7 @@ final class QueryParams {
             if (!allowed.contains(name)) {
                 String shown = AdminInput.safe(name);
                 throw GatewayError.badRequest("Unknown query parameter '" + shown + "'"
-                        + (allowed.isEmpty() ? "; this route takes none." : ". Allowed: " + String.join(", ", new TreeSet<>(allowed)) + "."), shown);
+                        + (allowed.isEmpty() ? "; this route takes none." : ". Allowed: " + String.join(", ", new TreeSet<>(allowed)) + "."), AdminInput.plain(name) ? name : null);
             }
         }
     }
