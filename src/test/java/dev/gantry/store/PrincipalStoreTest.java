@@ -174,7 +174,8 @@ class PrincipalStoreTest {
             String sql = "x'); DROP TABLE api_keys; --";
             String script = "<script>alert(1)</script>";
             VirtualKey key = new VirtualKey("key_i", StoreFixture.hash('i'), "sk-gantry-AbCd...", sql, null, null,
-                    new Policy(List.of(script, "' OR '1'='1"), null, null, null, null, null), null, false, "{\"q\":\"" + "\\\"; DELETE FROM teams; --\"}",
+                    new Policy(List.of(script, "' OR '1'='1"), null, null, null, null, null), null, false,
+                    "{\"q\":\"\\\"; DELETE FROM teams; --\"}",
                     1_000, 1_000, 0);
 
             f.principals.insertKey(key, "master");

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -210,9 +211,14 @@ public final class PostgresServer implements AutoCloseable {
             // The cluster's files must belong to the user the server runs as.
             UserPrincipalLookupService users = root.getFileSystem().getUserPrincipalLookupService();
             PosixFileAttributeView view = Files.getFileAttributeView(root, PosixFileAttributeView.class);
-            view.setOwner(users.lookupPrincipalByName("postgres"));
-            GroupPrincipal group = users.lookupPrincipalByGroupName("postgres");
-            view.setGroup(group);
+            try {
+                view.setOwner(users.lookupPrincipalByName("postgres"));
+                GroupPrincipal group = users.lookupPrincipalByGroupName("postgres");
+                view.setGroup(group);
+            } catch (UserPrincipalNotFoundException e) {
+                throw new IllegalStateException("PostgreSQL refuses to run as root, and there is no 'postgres' OS user to run it as; "
+                        + "install Debian's 'postgresql' package, which creates it.");
+            }
         }
         run(120, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "-N");
         // Loopback TCP only, trust only there; the socket stays in our own directory. Durability is

@@ -14,9 +14,9 @@ final class QueryParams {
     static void only(MultiMap query, Set<String> allowed) {
         for (String name : query.names()) {
             if (!allowed.contains(name)) {
-                String shown = AdminInput.safe(name);
-                throw GatewayError.badRequest("Unknown query parameter '" + shown + "'"
-                        + (allowed.isEmpty() ? "; this route takes none." : ". Allowed: " + String.join(", ", new TreeSet<>(allowed)) + "."), AdminInput.plain(name) ? name : null);
+                String known = allowed.isEmpty() ? "; this route takes none." : ". Allowed: " + String.join(", ", new TreeSet<>(allowed)) + ".";
+                throw GatewayError.badRequest("Unknown query parameter '" + AdminInput.safe(name) + "'" + known,
+                        AdminInput.plain(name) ? name : null);
             }
         }
     }
