@@ -145,6 +145,7 @@ public final class Gantry {
                     new OpenAiRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);
                     new dev.gantry.surface.anthropic.AnthropicRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);
                     new OllamaRoutes(gateway, metrics, config.limits().maxBody(), config.surfaces().ollama()).mount(routes);
+                    new dev.gantry.surface.admin.AdminRoutes(stores, authenticator, () -> { }, config.limits().maxBody()).mount(routes);
                 }, drain);
                 first.compareAndSet(null, v);
                 return v;

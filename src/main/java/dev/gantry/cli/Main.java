@@ -17,10 +17,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code gantry [serve]} runs the gateway; {@code gantry config check [file]} validates a config file. */
+/** {@code gantry [serve]} runs the gateway; {@code gantry config check [file]} validates a config file; {@code gantry keys ...} manages keys. */
 @Command(name = "gantry", mixinStandardHelpOptions = true, version = "gantry 0.1.0",
         description = "Self-hosted AI gateway. With no command, runs the server.",
-        subcommands = {Main.Serve.class, Main.ConfigCommand.class})
+        subcommands = {Main.Serve.class, Main.ConfigCommand.class, KeysCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
