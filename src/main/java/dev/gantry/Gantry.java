@@ -145,7 +145,14 @@ public final class Gantry {
                     new OpenAiRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);
                     new dev.gantry.surface.anthropic.AnthropicRoutes(gateway, metrics, config.limits().maxBody()).mount(routes);
                     new OllamaRoutes(gateway, metrics, config.limits().maxBody(), config.surfaces().ollama()).mount(routes);
-                    new dev.gantry.surface.admin.AdminRoutes(stores, authenticator, () -> { }, config.limits().maxBody()).mount(routes);
+                    // Other instances hear about key changes through Redis at once (and by polling without it).
+                    Runnable announce = () -> {
+                        InvalidationBus bus = invalidations.get();
+                        if (bus != null) {
+                            bus.publish();
+                        }
+                    };
+                    new dev.gantry.surface.admin.AdminRoutes(stores, authenticator, announce, config.limits().maxBody()).mount(routes);
                 }, drain);
                 first.compareAndSet(null, v);
                 return v;

@@ -78,11 +78,6 @@ public final class RunningGantry implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
-    /** The database side of the running server (keys, spend...). */
-    public dev.gantry.store.Stores stores() {
-        return gantry.stores();
-    }
-
     /** The spend pipeline of the running server ({@code flush()} waits until the database has everything). */
     public dev.gantry.account.SpendRecorder spend() {
         return gantry.spend();
