@@ -109,7 +109,7 @@ public final class Gantry {
             Limiter limiter;
             if (config.redis().url() != null) {
                 RedisLimiter redisLimiter = new RedisLimiter(vertx, Redis.createClient(vertx, RedisLimiterOptions.clientOptions(config.redis().url())),
-                        RedisLimiterOptions.defaults().withFailOpen(config.redis().failOpen()), budgetSpend::load);
+                        RedisLimiterOptions.defaults().withFailOpen(config.redis().failOpen()).withTimeout(config.redis().timeout()), budgetSpend::load);
                 metrics.watchRedis(redisLimiter);
                 limiter = redisLimiter;
                 InvalidationBus bus = new InvalidationBus(vertx, config.redis().url(), stores.sync()::poke);

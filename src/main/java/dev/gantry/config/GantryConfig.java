@@ -14,7 +14,7 @@ public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routin
 
     public GantryConfig {
         store = store == null ? new Store(null, null, null) : store;
-        redis = redis == null ? new Redis(null, null) : redis;
+        redis = redis == null ? new Redis(null, null, null) : redis;
         discovery = discovery == null ? new Discovery(null, null, null) : discovery;
         models = models == null ? List.of() : List.copyOf(models);
         routing = routing == null ? Routing.defaults() : routing;
@@ -49,9 +49,11 @@ public record GantryConfig(Discovery discovery, List<ModelConfig> models, Routin
      * None means in-memory (one instance). {@code failOpen}: with Redis down, fall back to
      * per-instance limits (true, default) or refuse limited requests (false).
      */
-    public record Redis(String url, Boolean failOpen) {
+    public record Redis(String url, Boolean failOpen, Duration timeout) {
         public Redis {
             failOpen = failOpen == null || failOpen;
+            // Long enough for a burst queued behind a busy event loop: a timeout drops to per-instance limits.
+            timeout = timeout == null ? Duration.ofMillis(250) : timeout;
             if (url != null && !(url.startsWith("redis://") || url.startsWith("rediss://") || url.startsWith("unix://"))) {
                 throw new IllegalArgumentException("redis.url must be a redis:// or rediss:// URL");
             }

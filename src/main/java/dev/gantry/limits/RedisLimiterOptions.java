@@ -28,7 +28,7 @@ public record RedisLimiterOptions(Duration timeout, boolean failOpen, Duration l
     }
 
     public static RedisLimiterOptions defaults() {
-        return new RedisLimiterOptions(Duration.ofMillis(50), true, Duration.ofSeconds(30), Duration.ofHours(1),
+        return new RedisLimiterOptions(Duration.ofMillis(250), true, Duration.ofSeconds(30), Duration.ofHours(1),
                 Duration.ofSeconds(1), DEFAULT_PREFIX, null);
     }
 

@@ -118,6 +118,10 @@ class LimitsAndBudgetsTest {
         System.out.printf("budget race (redis=%s): %d admitted, %d refused with 402, spent %d of %d nano-USD, overshoot %.2f estimates%n",
                 withRedis, admitted, refused, spent, budget, (spent - budget) / (double) estimate);
 
+        if (withRedis) {
+            assertThat(api.get("/metrics").body()).as("every admission was decided by Redis, none by the per-instance fallback")
+                    .contains("gantry_limits_fallback_decisions_total 0.0");
+        }
         assertThat(admitted + refused).isEqualTo(100);
         assertThat(admitted).as("requests admitted against room for 3.5 estimates").isBetween(3L, 4L);
         assertThat(spent - budget).as("overshoot in nano-USD, at most one estimate").isLessThanOrEqualTo(estimate);
