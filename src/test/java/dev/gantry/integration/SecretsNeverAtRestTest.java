@@ -62,4 +62,36 @@ class SecretsNeverAtRestTest {
             assertThat(dump).doesNotContain(secret).doesNotContain(secret.substring(KeySecrets.PREFIX.length()));
         }
     }
+
+    @Test
+    void theLogsNeverHoldTheSecretEvenAtDebugLevel() throws Exception {
+        Path dir = Files.createTempDirectory("gantry-logs");
+        try (FakeOllama ollama = FakeOllama.start("llama3.2:1b");
+             dev.gantry.testing.GantryProcess gantry = dev.gantry.testing.GantryProcess.start(dir, "limits: { drain_timeout: 1s }\n",
+                     java.util.Map.of("OLLAMA_HOST", ollama.baseUrl(), "GANTRY_LOG_LEVEL", "DEBUG"))) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> created = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(gantry.baseUrl() + "/admin/keys"))
+                    .header("authorization", "Bearer " + RunningGantry.MASTER_KEY).header("content-type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"logged\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            String secret = Api.JSON.readTree(created.body()).path("key").asText();
+            String id = Api.JSON.readTree(created.body()).path("id").asText();
+            for (String key : List.of(secret, secret + "x")) { // once right, once wrong
+                http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gantry.baseUrl() + "/v1/chat/completions"))
+                        .header("authorization", "Bearer " + key).header("content-type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Api.chat("llama3.2:1b", false).toString())).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            }
+            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gantry.baseUrl() + "/admin/keys/" + id))
+                    .header("authorization", "Bearer " + RunningGantry.MASTER_KEY).DELETE().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            gantry.stop();
+
+            String log = Files.readString(dir.resolve("gantry.out"), StandardCharsets.ISO_8859_1);
+            assertThat(log).as("the log was written at debug level").contains("DEBUG");
+            assertThat(log).doesNotContain(secret.substring(KeySecrets.PREFIX.length()));
+            assertThat(log).as("nor the master key").doesNotContain(RunningGantry.MASTER_KEY.substring(10));
+        }
+    }
 }
