@@ -83,6 +83,8 @@ class RoutingTest {
             }
         }
 
+        System.out.printf("routing: failover: %d/60 succeeded, failing node saw %d, healthy node %d%n",
+                ok, nodeB.chatRequests().size(), nodeA.chatRequests().size());
         assertThat(ok).as("requests that succeeded").isEqualTo(60);
         assertThat(nodeB.chatRequests()).as("requests the failing node saw (cooldown after 3 failures)").hasSizeBetween(1, 3);
         assertThat(nodeA.chatRequests()).hasSize(60);
@@ -112,6 +114,8 @@ class RoutingTest {
 
         HttpResponse<String> r = api.post("/v1/chat/completions", Api.chat("primary", true));
 
+        System.out.printf("routing: primary down, fallback served: %d, attempts %s%n", r.statusCode(),
+                r.headers().firstValue("x-gantry-attempts").orElse("?"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(Api.streamedText(Api.sseChunks(r.body()))).isEqualTo("Hello from " + MODEL + "!");
         assertThat(r.headers().firstValue("x-gantry-deployment")).hasValue(idOf(nodeA));
@@ -130,6 +134,7 @@ class RoutingTest {
             assertThat(api.post("/v1/chat/completions", Api.chat(MODEL, false)).statusCode()).isEqualTo(200);
         }
 
+        System.out.printf("routing: residency: %d of 50 to the node with the model loaded%n", nodeA.chatRequests().size());
         assertThat(nodeA.chatRequests().size()).as("requests to the node with the model loaded, of 50").isGreaterThanOrEqualTo(40);
         assertThat(nodeA.chatRequests().size() + nodeB.chatRequests().size()).isEqualTo(50);
     }
@@ -153,6 +158,8 @@ class RoutingTest {
                 assertThat(f.join().statusCode()).isEqualTo(200);
             }
         }
+        System.out.printf("routing: residency spill: 8 parallel streams, warm node %d, cold node %d%n",
+                nodeA.chatRequests().size(), nodeB.chatRequests().size());
         assertThat(nodeA.chatRequests().size()).as("the warm node takes up to its parallelism").isGreaterThanOrEqualTo(4);
         assertThat(nodeB.chatRequests().size()).as("the cold node takes the overflow").isGreaterThanOrEqualTo(1);
     }
@@ -167,6 +174,7 @@ class RoutingTest {
         HttpResponse<String> r = api.post("/v1/chat/completions", Api.chat("m", false));
         long millis = (System.nanoTime() - started) / 1_000_000;
 
+        System.out.printf("routing: hung node abandoned, answer after %d ms (first_byte_timeout 300 ms)%n", millis);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("x-gantry-deployment")).hasValue(idOf(nodeB));
         assertThat(r.headers().firstValue("x-gantry-attempts")).hasValue("2");
@@ -206,6 +214,8 @@ class RoutingTest {
 
             HttpResponse<String> r = api.postWith("/v1/chat/completions", Api.chat("m", false), "x-gantry-private", "true");
             JsonNode error = Api.assertOpenAiError(r, 503);
+            System.out.printf("routing: private request with every private deployment failing: %d, public deployment saw %d, private %d%n",
+                    r.statusCode(), cloud.chatRequests().size(), nodeA.chatRequests().size());
             assertThat(error.path("message").asText()).contains("private").contains("server busy");
             assertThat(cloud.chatRequests()).as("requests that reached the public deployment").isEmpty();
             assertThat(nodeA.chatRequests()).as("1 + 2 retries on the only private deployment").hasSize(3);
