@@ -86,7 +86,10 @@ final class SpoolWorker implements Runnable {
     private void process() {
         group.clear();
         for (SpoolMessage m : round) {
-            if (m instanceof SpoolMessage.Record r) {
+            // Only events that cost money are spooled: a free request (a local model) has no spend
+            // to lose, and skipping its write and fsync keeps free traffic cheap. Its event still
+            // goes to the store for token and request counts (lost only if the process dies first).
+            if (m instanceof SpoolMessage.Record r && r.event().costNanos() > 0) {
                 group.add(r.event());
             }
         }
@@ -108,8 +111,9 @@ final class SpoolWorker implements Runnable {
         for (SpoolMessage m : round) {
             switch (m) {
                 case SpoolMessage.Record r -> {
-                    writer.submit(new Spooled(r.event(), segment, now));
-                    if (failure == null) {
+                    boolean spooled = r.event().costNanos() > 0;
+                    writer.submit(new Spooled(r.event(), spooled ? segment : null, now));
+                    if (failure == null || !spooled) {
                         r.durable().complete(null);
                     } else {
                         r.durable().completeExceptionally(failure);
