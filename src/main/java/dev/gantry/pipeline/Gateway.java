@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import dev.gantry.route.ModelRegistry;
 import dev.gantry.route.ProviderType;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
 
@@ -104,7 +105,7 @@ public final class Gateway {
                     CompletionStage<Void> durable = accounting.embeddingEnded(exchange, deployment, r.promptTokens());
                     admission.settle(exchange, r.promptTokens(), exchange.costNanos());
                     return Future.fromCompletionStage(durable,
-                            io.vertx.core.Vertx.currentContext()).transform(ignored -> Future.succeededFuture(r));
+                            Vertx.currentContext()).transform(ignored -> Future.succeededFuture(r));
                 }));
     }
 
@@ -121,7 +122,7 @@ public final class Gateway {
     private AttemptEnd attemptEnd(Exchange exchange, Deployment deployment, Lease lease, ChatRequest request) {
         return new AttemptEnd() {
             @Override
-            public java.util.concurrent.CompletionStage<Void> succeeded(Usage usage, long outputChars) {
+            public CompletionStage<Void> succeeded(Usage usage, long outputChars) {
                 Accounting.Settled settled = accounting.chatEnded(exchange, deployment, request, usage, outputChars);
                 lease.succeeded(settled.usage());
                 admission.settle(exchange, settled.usage().inputTokens() + settled.usage().outputTokens(), exchange.costNanos());
