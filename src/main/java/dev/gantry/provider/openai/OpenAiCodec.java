@@ -20,9 +20,12 @@ final class OpenAiCodec {
 
     static ObjectNode chatBody(ChatRequest request, String upstreamModel, boolean officialOpenAi) {
         ObjectNode body = Json.MAPPER.createObjectNode();
-        // Unknown client fields go first so the modelled ones below always win.
+        // Unknown client fields go first so the modelled ones below always win. OpenAI's own API
+        // (and Azure's) refuses fields it does not know, so those from other APIs are dropped there.
         for (Map.Entry<String, JsonNode> e : request.extra().entrySet()) {
-            body.set(e.getKey(), e.getValue());
+            if (!officialOpenAi || ForeignFields.acceptedByOpenAi(e.getKey(), e.getValue(), request.extra())) {
+                body.set(e.getKey(), e.getValue());
+            }
         }
         body.put("model", upstreamModel);
         ArrayNode messages = body.putArray("messages");
