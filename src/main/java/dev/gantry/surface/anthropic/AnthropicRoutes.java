@@ -10,6 +10,7 @@ import dev.gantry.pipeline.Exchange;
 import dev.gantry.pipeline.Gateway;
 import dev.gantry.provider.ChunkSink;
 import dev.gantry.provider.StreamControl;
+import dev.gantry.surface.http.RelaySink;
 import dev.gantry.surface.http.JsonBodies;
 import dev.gantry.surface.http.RequestScope;
 import dev.gantry.telemetry.GatewayMetrics;
@@ -116,7 +117,7 @@ public final class AnthropicRoutes {
         AnthropicSseChannel[] translatedChannel = {null};
         ChatCall call = new ChatCall(request, "anthropic", body,
                 () -> translatedSink(ctx, exchange, parsed, estimate, usage, translatedChannel),
-                () -> new AnthropicRelaySink(response, relayChannel, request.stream(), usage));
+                () -> new RelaySink(response, relayChannel, request.stream(), "application/json", usage));
         Future<StreamControl> started;
         try {
             started = gateway.chat(exchange, call);

@@ -1,5 +1,6 @@
 package dev.gantry.surface.anthropic;
 
+import dev.gantry.surface.http.StreamChannel;
 import dev.gantry.model.GatewayError;
 import dev.gantry.pipeline.Exchange;
 import dev.gantry.provider.StreamControl;
@@ -17,7 +18,7 @@ import io.vertx.core.http.HttpServerResponse;
  * connection while a slow upstream thinks. Relayed streams carry the upstream's own pings and get
  * none from here: a ping could otherwise land in the middle of a relayed event.
  */
-final class AnthropicSseChannel {
+final class AnthropicSseChannel implements StreamChannel {
 
     static final Buffer PING = Buffer.buffer("event: ping\ndata: {\"type\":\"ping\"}\n\n");
     private static final Buffer ERROR_PREFIX = Buffer.buffer("event: error\ndata: ");
@@ -55,7 +56,8 @@ final class AnthropicSseChannel {
         return response.headWritten();
     }
 
-    void write(Buffer event) {
+    @Override
+    public void write(Buffer event) {
         if (!isOpen()) {
             stopHeartbeat();
             return;
@@ -84,7 +86,8 @@ final class AnthropicSseChannel {
         }
     }
 
-    void end() {
+    @Override
+    public void end() {
         stopHeartbeat();
         if (isOpen()) {
             if (!response.headWritten()) {
@@ -96,7 +99,8 @@ final class AnthropicSseChannel {
     }
 
     /** Before the first event: a JSON error response. After: {@code event: error}, then close, no {@code message_stop}. */
-    void fail(GatewayError error) {
+    @Override
+    public void fail(GatewayError error) {
         stopHeartbeat();
         if (!isOpen()) {
             return;

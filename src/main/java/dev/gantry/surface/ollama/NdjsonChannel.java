@@ -1,5 +1,6 @@
 package dev.gantry.surface.ollama;
 
+import dev.gantry.surface.http.StreamChannel;
 import dev.gantry.model.GatewayError;
 import dev.gantry.pipeline.Exchange;
 import dev.gantry.provider.StreamControl;
@@ -12,7 +13,7 @@ import io.vertx.core.http.HttpServerResponse;
  * committed by the first line, so a failure before it still gets a proper status; after it, the
  * failure is a last {@code {"error"}} line (section 7). A slow client pauses the upstream read.
  */
-final class NdjsonChannel {
+final class NdjsonChannel implements StreamChannel {
 
     private final HttpServerResponse response;
     private final Exchange exchange;
@@ -35,7 +36,8 @@ final class NdjsonChannel {
         return !exchange.isCancelled() && !response.closed() && !response.ended();
     }
 
-    void write(Buffer line) {
+    @Override
+    public void write(Buffer line) {
         if (!isOpen()) {
             return;
         }
@@ -61,7 +63,8 @@ final class NdjsonChannel {
         }
     }
 
-    void end() {
+    @Override
+    public void end() {
         if (isOpen()) {
             if (!response.headWritten()) {
                 write(Buffer.buffer());
@@ -71,7 +74,8 @@ final class NdjsonChannel {
     }
 
     /** Before the first line: a normal JSON error response. After: a final {@code {"error":"..."}} line, then close. */
-    void fail(GatewayError error) {
+    @Override
+    public void fail(GatewayError error) {
         if (!isOpen()) {
             return;
         }

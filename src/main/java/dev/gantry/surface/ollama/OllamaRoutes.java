@@ -16,6 +16,7 @@ import dev.gantry.pipeline.Exchange;
 import dev.gantry.pipeline.Gateway;
 import dev.gantry.provider.RawSink;
 import dev.gantry.route.ModelRegistry.ModelInfo;
+import dev.gantry.surface.http.RelaySink;
 import dev.gantry.surface.http.Fields;
 import dev.gantry.surface.http.JsonBodies;
 import dev.gantry.surface.http.RequestScope;
@@ -164,7 +165,7 @@ public final class OllamaRoutes {
             return;
         }
         run(ctx, request, clientModel, Shape.CHAT, body,
-                (channel, usage) -> new OllamaRelaySink(response, channel, request.stream(), usage));
+                (channel, usage) -> new RelaySink(response, channel, request.stream(), "application/json; charset=utf-8", usage));
     }
 
     private void generate(RoutingContext ctx) {

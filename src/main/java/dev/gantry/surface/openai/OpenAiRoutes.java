@@ -13,6 +13,7 @@ import dev.gantry.pipeline.Gateway;
 import dev.gantry.provider.Json;
 import dev.gantry.route.ModelRegistry.ModelInfo;
 import dev.gantry.surface.http.JsonBodies;
+import dev.gantry.surface.http.RelaySink;
 import dev.gantry.surface.http.RequestScope;
 import dev.gantry.telemetry.GatewayMetrics;
 import io.vertx.core.buffer.Buffer;
@@ -113,7 +114,7 @@ public final class OpenAiRoutes {
                         ? new OpenAiStreamWriter(channel, new ChunkEncoder(OpenAiJson.completionId(), System.currentTimeMillis() / 1000, request.model()),
                                 request.includeUsage(), usage)
                         : new OpenAiResponseCollector(response, request.model(), usage),
-                () -> new OpenAiRelaySink(response, channel, request.stream(), usage));
+                () -> new RelaySink(response, channel, request.stream(), "application/json", usage::onUsage));
         gateway.chat(exchange, call)
                 .onSuccess(channel::control)
                 .onFailure(e -> OpenAiErrors.send(response, asGatewayError(e)));

@@ -1,5 +1,6 @@
 package dev.gantry.surface.openai;
 
+import dev.gantry.surface.http.StreamChannel;
 import dev.gantry.model.GatewayError;
 import dev.gantry.pipeline.Exchange;
 import dev.gantry.provider.StreamControl;
@@ -11,7 +12,7 @@ import io.vertx.core.http.HttpServerResponse;
  * before any event still gets a proper status; after that, errors go in-band. When the client
  * reads slower than the upstream writes, the upstream read is paused until the socket drains.
  */
-final class SseChannel {
+final class SseChannel implements StreamChannel {
 
     private static final Buffer ERROR_PREFIX = Buffer.buffer("data: ");
     private static final Buffer EVENT_END = Buffer.buffer("\n\n");
@@ -41,7 +42,8 @@ final class SseChannel {
         return response.headWritten();
     }
 
-    void write(Buffer event) {
+    @Override
+    public void write(Buffer event) {
         if (!isOpen()) {
             return;
         }
@@ -67,7 +69,8 @@ final class SseChannel {
         }
     }
 
-    void end() {
+    @Override
+    public void end() {
         if (isOpen()) {
             if (!response.headWritten()) {
                 write(Buffer.buffer());
@@ -77,7 +80,8 @@ final class SseChannel {
     }
 
     /** Before the first event: a normal JSON error response. After: an in-band error event, then close (no [DONE]). */
-    void fail(GatewayError error) {
+    @Override
+    public void fail(GatewayError error) {
         if (!isOpen()) {
             return;
         }

@@ -6,6 +6,7 @@ import dev.gantry.model.ErrorKind;
 import dev.gantry.model.GatewayError;
 import dev.gantry.model.Usage;
 import dev.gantry.pipeline.Exchange;
+import dev.gantry.surface.http.RelaySink;
 import io.vertx.core.buffer.Buffer;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -26,13 +27,13 @@ class AnthropicRelaySinkTest {
             + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
 
     private final List<Usage> usages = new CopyOnWriteArrayList<>();
-    private AnthropicRelaySink sink;
+    private RelaySink sink;
     private Exchange exchange;
 
     private void sink(ResponseHarness h, boolean stream) throws Exception {
         h.onLoop(res -> {
             exchange = new Exchange("messages");
-            sink = new AnthropicRelaySink(res, new AnthropicSseChannel(res, exchange, null, 0), stream, usages::add);
+            sink = new RelaySink(res, new AnthropicSseChannel(res, exchange, null, 0), stream, "application/json", usages::add);
         });
     }
 

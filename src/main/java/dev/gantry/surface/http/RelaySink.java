@@ -1,4 +1,4 @@
-package dev.gantry.surface.anthropic;
+package dev.gantry.surface.http;
 
 import dev.gantry.model.GatewayError;
 import dev.gantry.model.Usage;
@@ -8,22 +8,24 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.function.Consumer;
 
 /**
- * Writes an Anthropic upstream's bytes to an Anthropic client unchanged (the pass-through fast
- * path). Streamed: the upstream's SSE bytes go out as they arrive under Gantry's SSE headers, and
- * a failure after the start becomes {@code event: error}. Whole: the upstream's JSON body is the
- * response.
+ * Writes an upstream's bytes to a client of the same API unchanged (the pass-through fast path),
+ * for every surface: streamed, the bytes go out through the surface's channel as they arrive (a
+ * failure after the start becomes its in-band error); whole, the upstream's body is the response.
  */
-final class AnthropicRelaySink implements RawSink {
+public final class RelaySink implements RawSink {
 
     private final HttpServerResponse response;
-    private final AnthropicSseChannel channel;
+    private final StreamChannel channel;
     private final boolean stream;
+    private final String contentType;
     private final Consumer<Usage> usageListener;
 
-    AnthropicRelaySink(HttpServerResponse response, AnthropicSseChannel channel, boolean stream, Consumer<Usage> usageListener) {
+    public RelaySink(HttpServerResponse response, StreamChannel channel, boolean stream, String contentType,
+                     Consumer<Usage> usageListener) {
         this.response = response;
         this.channel = channel;
         this.stream = stream;
+        this.contentType = contentType;
         this.usageListener = usageListener;
     }
 
@@ -32,7 +34,7 @@ final class AnthropicRelaySink implements RawSink {
         if (stream) {
             channel.write(bytes);
         } else if (!response.closed() && !response.ended()) {
-            response.putHeader("content-type", "application/json").end(bytes);
+            response.putHeader("content-type", contentType).end(bytes);
         }
     }
 
