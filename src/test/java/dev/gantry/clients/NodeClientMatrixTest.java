@@ -1,20 +1,13 @@
 package dev.gantry.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.gantry.integration.matrix.ProviderKind;
 import dev.gantry.integration.matrix.Upstreams;
 import dev.gantry.testing.RunningGantry;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +21,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class NodeClientMatrixTest {
 
-    private static final Path CLIENT_DIR = Path.of("clients", "node");
     private static final long TIMEOUT_SECONDS = 90;
 
     private static Upstreams upstreams;
@@ -65,45 +57,10 @@ class NodeClientMatrixTest {
     @ParameterizedTest(name = "npm {1} against every provider kind")
     @CsvSource({"openai, openai", "anthropic, @anthropic-ai/sdk", "ollama, ollama"})
     void anOfficialNpmClientWorksAgainstEveryProviderKind(String client, String npmPackage) throws Exception {
-        Path repoRoot = Path.of("").toAbsolutePath();
-        Path script = repoRoot.resolve(CLIENT_DIR).resolve("matrix-client-test.mjs");
-        assertThat(script).as("the Node matrix script").exists();
-        if (!Files.isDirectory(repoRoot.resolve(CLIENT_DIR).resolve("node_modules").resolve(npmPackage))) {
-            fail("clients/node/node_modules/" + npmPackage + " is missing: run `npm ci --prefix clients/node` first "
-                    + "(CI does this before `mvn test`); this test does not skip without it.");
-        }
         upstreams.reset();
-        ProcessBuilder builder = new ProcessBuilder("node", repoRoot.relativize(script).toString(), client)
-                .directory(repoRoot.toFile())
-                .redirectErrorStream(true);
-        builder.environment().put("GANTRY_URL", gantry.baseUrl());
-        builder.environment().put("GANTRY_KEY", RunningGantry.MASTER_KEY);
-        builder.environment().put("GANTRY_MATRIX", matrix());
-        for (String leaked : new String[] {"OPENAI_BASE_URL", "OPENAI_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY",
-                "ANTHROPIC_AUTH_TOKEN", "OLLAMA_HOST"}) {
-            builder.environment().remove(leaked);
-        }
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            fail("could not run `node` (is Node.js installed and on PATH?): " + e.getMessage(), e);
-            return;
-        }
-        process.getOutputStream().close();
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        Thread reader = Thread.ofVirtual().start(() -> copy(process.getInputStream(), output));
-        boolean finished = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        if (!finished) {
-            process.destroyForcibly();
-        }
-        reader.join(5_000);
-        String log = output.toString(StandardCharsets.UTF_8);
-        System.out.print(log);
-
-        assertThat(finished).as("node did not finish within %d s; output so far:%n%s", TIMEOUT_SECONDS, log).isTrue();
-        assertThat(process.exitValue()).as("node matrix-client-test.mjs %s exit code; output:%n%s", client, log).isZero();
-        assertThat(log).as("output").contains("checks passed").doesNotContain("FAIL");
+        String log = NodeScript.run("matrix-client-test.mjs", npmPackage,
+                Map.of("GANTRY_URL", gantry.baseUrl(), "GANTRY_KEY", RunningGantry.MASTER_KEY, "GANTRY_MATRIX", matrix()), TIMEOUT_SECONDS, client);
+        assertThat(log).as("output").doesNotContain("FAIL");
         for (ProviderKind k : ProviderKind.values()) {
             assertThat(log).as("a tally for %s", k).containsPattern("tally " + client + " " + k.id() + " (\\d+)/\\1\\b");
             assertThat(upstreams.chats(k)).as("chats that reached %s", k).isNotEmpty();
@@ -113,17 +70,4 @@ class NodeClientMatrixTest {
         }
     }
 
-    private static void copy(InputStream in, ByteArrayOutputStream out) {
-        try (in) {
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                synchronized (out) {
-                    out.write(buffer, 0, n);
-                }
-            }
-        } catch (IOException e) {
-            // the process was killed; what was read so far is in the assertion message
-        }
-    }
 }

@@ -1,17 +1,8 @@
 package dev.gantry.clients;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.gantry.fake.FakeOllama;
 import dev.gantry.testing.RunningGantry;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,68 +13,17 @@ class NodeOpenAiClientTest {
 
     private static final String MODEL = "llama3.2:1b";
     private static final String EMBED_MODEL = "nomic-embed-text:latest";
-    private static final Path CLIENT_DIR = Path.of("clients", "node");
     private static final long TIMEOUT_SECONDS = 60;
 
     @Test
     void officialNodeSdkWorksAgainstGantry() throws Exception {
-        Path repoRoot = Path.of("").toAbsolutePath();
-        Path script = repoRoot.resolve(CLIENT_DIR).resolve("openai-client-test.mjs");
-        assertThat(script).as("the Node client check script").exists();
-        if (!Files.isDirectory(repoRoot.resolve(CLIENT_DIR).resolve("node_modules").resolve("openai"))) {
-            fail("clients/node/node_modules is missing: run `npm ci --prefix clients/node` first "
-                    + "(CI does this before `mvn test`); this test does not skip without it.");
-        }
-
         try (FakeOllama ollama = FakeOllama.start()) {
             ollama.setModels(MODEL, EMBED_MODEL);
             try (RunningGantry gantry = RunningGantry.start("", ollama.baseUrl())) {
-                ProcessBuilder builder = new ProcessBuilder("node", repoRoot.relativize(script).toString())
-                        .directory(repoRoot.toFile())
-                        .redirectErrorStream(true);
-                builder.environment().put("GANTRY_BASE_URL", gantry.baseUrl() + "/v1");
-                builder.environment().put("GANTRY_KEY", RunningGantry.MASTER_KEY);
-                builder.environment().put("GANTRY_MODEL", MODEL);
-                builder.environment().put("GANTRY_EMBED_MODEL", EMBED_MODEL);
-                builder.environment().remove("OPENAI_BASE_URL");
-                builder.environment().remove("OPENAI_API_KEY");
-
-                Process process;
-                try {
-                    process = builder.start();
-                } catch (IOException e) {
-                    fail("could not run `node` (is Node.js installed and on PATH?): " + e.getMessage(), e);
-                    return;
-                }
-                process.getOutputStream().close();
-                ByteArrayOutputStream output = new ByteArrayOutputStream();
-                Thread reader = Thread.ofVirtual().start(() -> copy(process.getInputStream(), output));
-                boolean finished = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                if (!finished) {
-                    process.destroyForcibly();
-                }
-                reader.join(5_000);
-                String log = output.toString(StandardCharsets.UTF_8);
-                System.out.print(log);
-
-                assertThat(finished).as("node did not finish within %d s; output so far:%n%s", TIMEOUT_SECONDS, log).isTrue();
-                assertThat(process.exitValue()).as("node openai-client-test.mjs exit code; output:%n%s", log).isZero();
-                assertThat(log).as("output").contains("checks passed");
+                NodeScript.run("openai-client-test.mjs", "openai",
+                        Map.of("GANTRY_BASE_URL", gantry.baseUrl() + "/v1", "GANTRY_KEY", RunningGantry.MASTER_KEY,
+                        "GANTRY_MODEL", MODEL, "GANTRY_EMBED_MODEL", EMBED_MODEL), TIMEOUT_SECONDS);
             }
-        }
-    }
-
-    private static void copy(InputStream in, ByteArrayOutputStream out) {
-        try (in) {
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                synchronized (out) {
-                    out.write(buffer, 0, n);
-                }
-            }
-        } catch (IOException e) {
-            // the process was killed; what was read so far is in the assertion message
         }
     }
 }
