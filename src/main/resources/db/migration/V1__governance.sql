@@ -1,4 +1,6 @@
--- Keys, teams, users, spend and audit. Money is in nano-dollars (1e-9 USD) as exact integers.
+-- Keys, teams, users, spend and audit, for PostgreSQL and SQLite alike: their one difference, the
+-- auto-increment key of audit_log, is a Flyway placeholder that Database fills per dialect.
+-- Money is in nano-dollars (1e-9 USD) as exact integers.
 -- Every change to keys/teams/users takes the next value of gantry_revision in its transaction;
 -- instances poll "revision > last seen" to refresh their in-memory copy.
 
@@ -83,7 +85,7 @@ CREATE INDEX spend_team_ts ON spend_events (team_id, ts);
 CREATE INDEX spend_user_ts ON spend_events (user_id, ts);
 
 CREATE TABLE audit_log (
-    id          INTEGER      PRIMARY KEY AUTOINCREMENT,
+    id          ${audit_id},
     ts          BIGINT       NOT NULL,
     actor       VARCHAR(128) NOT NULL,
     action      VARCHAR(64)  NOT NULL,
